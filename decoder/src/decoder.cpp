@@ -122,7 +122,15 @@ DecodeStatus decode(const uint8_t* bytes, size_t n, CodeMode mode, DecodedInsn& 
   if (attr & ZYDIS_ATTRIB_HAS_LOCK) out.prefixes |= kPrefixLock;
   if (attr & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE)) out.prefixes |= kPrefixRep;
   if (attr & ZYDIS_ATTRIB_HAS_REPNE) out.prefixes |= kPrefixRepne;
-  if (attr & ZYDIS_ATTRIB_HAS_SEGMENT) out.prefixes |= kPrefixSegOverride;
+  if (attr & ZYDIS_ATTRIB_HAS_SEGMENT) {
+    out.prefixes |= kPrefixSegOverride;
+    out.seg_override = (attr & ZYDIS_ATTRIB_HAS_SEGMENT_CS)   ? CS
+                       : (attr & ZYDIS_ATTRIB_HAS_SEGMENT_SS) ? SS
+                       : (attr & ZYDIS_ATTRIB_HAS_SEGMENT_DS) ? DS
+                       : (attr & ZYDIS_ATTRIB_HAS_SEGMENT_ES) ? ES
+                       : (attr & ZYDIS_ATTRIB_HAS_SEGMENT_FS) ? FS
+                                                              : GS;
+  }
   if (attr & ZYDIS_ATTRIB_HAS_OPERANDSIZE) out.prefixes |= kPrefixOpsize;
   if (attr & ZYDIS_ATTRIB_HAS_REX) out.prefixes |= kPrefixRex;
 

@@ -49,6 +49,7 @@ struct DecodedInsn {
   uint8_t index = kRegZero;  // register-file slot of index
   uint8_t scale = 0;         // shift count (0..3)
   uint8_t seg = DS;          // effective segment of the memory operand
+  uint8_t seg_override = kSegNone;  // segment prefix, if any (string instructions, XLAT)
   uint8_t prefixes = 0;      // Prefix bits
   uint8_t nops = 0;          // explicit operands
   uint8_t opcode = 0;        // last opcode byte

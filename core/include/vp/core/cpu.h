@@ -1,0 +1,182 @@
+// One logical processor: architectural state, translation caches, decode cache, and the
+// run loop. Semantic handlers live in core/src/exec/, grouped by instruction family.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "vp/core/cpu_model.h"
+#include "vp/core/state.h"
+#include "vp/decoder/decoded_insn.h"
+#include "vp/memory/io_bus.h"
+#include "vp/memory/phys_memory.h"
+
+namespace vp {
+
+class Cpu;
+struct Insn;
+
+// What a semantic handler tells the run loop.
+enum class Exec : uint8_t {
+  Ok,     // retired
+  Fault,  // raised the exception in Cpu::fault; RIP is rolled back to the instruction
+  Stop,   // retired, and the machine must stop (a device asked, e.g. debug-exit)
+  Halt,   // retired HLT: wait for an interrupt
+  Event,  // retired INT n / INT3 / INTO / INT1: deliver Cpu::soft_event with RIP past it
+};
+
+using Handler = Exec (*)(Cpu&, const Insn&);
+
+struct Insn : DecodedInsn {
+  Handler fn = nullptr;
+  uint8_t cost = 1;  // modelled cycles (core/src/cost_table.cpp)
+};
+
+enum class StopReason : uint8_t {
+  None,
+  Halted,       // HLT with interrupts disabled and no event that could wake it
+  Requested,    // a device asked to stop (debug-exit port)
+  TripleFault,  // shutdown (SDM Vol. 3 6.15, exception class table)
+  InsnLimit,    // the instruction budget ran out
+};
+
+// Exception vectors (SDM Vol. 3 6.3.1).
+enum Vector : uint8_t {
+  kDE = 0, kDB = 1, kNMI = 2, kBP = 3, kOF = 4, kBR = 5, kUD = 6, kNM = 7, kDF = 8,
+  kTS = 10, kNP = 11, kSS = 12, kGP = 13, kPF = 14, kMF = 16, kAC = 17, kMC = 18, kXM = 19,
+};
+
+struct PendingFault {
+  uint8_t vector = 0;
+  bool has_error = false;
+  uint32_t error = 0;
+};
+
+// Interrupt controller seen by the CPU (the local APIC implements it in platform/).
+class InterruptController {
+ public:
+  virtual ~InterruptController() = default;
+  // Highest-priority deliverable vector, or -1.
+  virtual int pending_vector() = 0;
+  // The CPU accepts vector v (INTA): it moves from IRR to ISR.
+  virtual void acknowledge(int v) = 0;
+  // Cycle at which something may next become pending (timer expiry), or UINT64_MAX.
+  virtual uint64_t next_event(uint64_t now) = 0;
+  virtual void advance(uint64_t now) = 0;
+};
+
+// Software TLB entry: one direct-mapped slot caching a linear page's translation. Tags are
+// (linear page << 1 | user) so a user access never hits a supervisor-only fill.
+struct TlbEntry {
+  uint64_t tag_r = ~0ull, tag_w = ~0ull, tag_x = ~0ull;
+  uint8_t* host_r = nullptr;  // RAM page for reads/fetches, nullptr for MMIO / non-RAM
+  uint8_t* host_w = nullptr;  // RAM page for writes, nullptr also for pages holding decoded code
+  uint64_t pa = 0;            // physical page
+  bool global = false;
+};
+
+struct DecodeCacheEntry {
+  uint64_t pa = ~0ull;
+  uint32_t gen = 0;
+  CodeMode mode = CodeMode::Bits16;
+  Insn insn;
+};
+
+class Cpu {
+ public:
+  Cpu(PhysMemory& mem, IoBus& io, const CpuModel& model = default_cpu_model());
+  Cpu(const Cpu&) = delete;
+  Cpu& operator=(const Cpu&) = delete;
+
+  // Power-up state (SDM Vol. 3 9.1.1, Table 9-1): real mode at F000:FFF0.
+  void reset();
+  // Executes until a stop condition or until max_insns more instructions have retired.
+  StopReason run(uint64_t max_insns);
+
+  // After changing CS, CR0, CR4 or EFER from outside (loaders, tests, VMX): recompute the
+  // derived mode and flush what depends on it.
+  void state_changed();
+  // Recomputes the derived mode only (after a segment load); no TLB flush.
+  void update_mode();
+  void flush_tlb(bool include_global = true);
+
+  // --- state -------------------------------------------------------------------------
+  CpuState s;
+  uint64_t icount = 0;  // retired instructions
+  uint64_t clock = 0;   // modelled cycles
+  bool stop_requested = false;  // set by devices; checked after I/O and MMIO writes
+  InterruptController* intc = nullptr;
+  // Platform MSRs (local APIC ...): return true when the MSR exists. A write hook
+  // returning false makes WRMSR raise #GP(0).
+  std::function<bool(uint32_t msr, uint64_t& value)> msr_read_hook;
+  std::function<bool(uint32_t msr, uint64_t value)> msr_write_hook;
+  // Log sink for diagnostics (unimplemented instructions, unclaimed ports ...).
+  std::function<void(const std::string&)> log;
+
+  const CpuModel& model;
+  PhysMemory& mem;
+  IoBus& io;
+
+  // --- derived mode (recomputed by state_changed) --------------------------------------
+  CodeMode code_mode = CodeMode::Bits16;
+  bool long64 = false;   // IA-32e 64-bit mode (CS.L = 1 with EFER.LMA = 1)
+  bool paging = false;
+  uint8_t stack_size = 2;  // bytes: SS.B or 8 in 64-bit mode
+  uint64_t seg_base[6] = {};  // effective bases (0 for CS/DS/ES/SS in 64-bit mode)
+
+  // --- events --------------------------------------------------------------------------
+  PendingFault fault;
+  uint64_t fault_cr2 = 0;
+  uint64_t insn_rip = 0;     // RIP of the instruction executing now
+  bool interrupt_shadow = false;  // STI / MOV SS blocking for one instruction
+  bool shadow_armed = false;      // set by the instruction that creates the shadow
+  bool halted = false;
+  uint64_t next_check = 0;   // clock value at which check_events() must run; 0 = now
+  StopReason stop_reason = StopReason::None;
+  uint64_t pdpte[4] = {};    // PAE PDPTE registers (SDM Vol. 3 4.4.1)
+
+  // --- caches --------------------------------------------------------------------------
+  static constexpr unsigned kTlbSize = 512;
+  static constexpr unsigned kDecodeCacheSize = 16384;
+  TlbEntry tlb[kTlbSize];
+  DecodeCacheEntry* dcache;  // kDecodeCacheSize entries, owned
+  Insn scratch_insn;         // decode of an instruction that crosses a page (not cached)
+  ~Cpu();
+
+  // Raises an exception: records it and returns Exec::Fault for handlers to return.
+  Exec raise(uint8_t vector) {
+    fault = {vector, false, 0};
+    return Exec::Fault;
+  }
+  Exec raise(uint8_t vector, uint32_t error) {
+    fault = {vector, true, error};
+    return Exec::Fault;
+  }
+  Exec gp(uint32_t error = 0) { return raise(kGP, error); }
+  // Software-generated event (INT n, INT3, INTO, INT1) to deliver after the instruction.
+  struct SoftEvent {
+    uint8_t vector;
+    uint8_t kind;
+  } soft_event{};
+  Exec ud() { return raise(kUD); }
+
+  // Delivers `fault` (or an external interrupt / software interrupt) through the IDT/IVT.
+  // Returns false when delivery ended in shutdown (triple fault).
+  bool deliver_exception();
+  enum class EventKind : uint8_t { Exception, External, Software, Nmi, Icebp };
+  bool deliver(uint8_t vector, EventKind kind, bool has_error, uint32_t error);
+  void log_msg(const std::string& m) {
+    if (log) log(m);
+  }
+  // Disassembly of the instruction at CS:RIP for messages ("mov eax, 1").
+  std::string describe_at(uint64_t rip);
+
+ private:
+  const Insn* fetch();
+  bool check_events();
+  unsigned delivering_ = 0;  // nesting depth of exception delivery (#DF, triple fault)
+  uint8_t first_vector_ = 0;
+  friend struct CpuInternals;
+};
+
+}  // namespace vp

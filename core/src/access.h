@@ -1,0 +1,113 @@
+// Guest memory accesses from semantic handlers: segmentation (SDM Vol. 3 5.3), then the
+// software TLB, falling back to the page walker (mmu.cpp) and to PhysMemory for MMIO.
+#pragma once
+#include <cstring>
+
+#include "vp/core/cpu.h"
+
+namespace vp {
+
+enum class Access : uint8_t { Read = 0, Write = 1, Fetch = 2 };
+
+// Slow paths (mmu.cpp).
+// Translates la for `acc` at the current privilege, filling the TLB. On failure records
+// #PF (or #GP for non-canonical) in c.fault and returns Exec::Fault.
+Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa, bool supervisor_implicit = false);
+Exec read_slow(Cpu& c, uint64_t la, unsigned size, uint64_t& v, Access acc);
+Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v);
+
+inline uint64_t tlb_key(const Cpu& c, uint64_t la) { return ((la >> 12) << 1) | (c.s.cpl == 3 ? 1 : 0); }
+inline TlbEntry& tlb_slot(Cpu& c, uint64_t la) { return c.tlb[(la >> 12) & (Cpu::kTlbSize - 1)]; }
+
+inline uint64_t addr_mask(uint8_t asz) { return ~0ull >> (64 - asz * 8); }
+
+inline bool canonical(uint64_t la) { return static_cast<uint64_t>(static_cast<int64_t>(la << 16) >> 16) == la; }
+
+// Segment check and linear address (SDM Vol. 3 5.3 limit checking, 3.4.4 in 64-bit mode).
+// `ea` is already truncated to the address size.
+Exec seg_fault(Cpu& c, uint8_t seg);
+Exec seg_check_legacy(Cpu& c, uint8_t seg, uint64_t ea, unsigned size, Access acc);
+
+inline Exec linear(Cpu& c, uint8_t seg, uint64_t ea, unsigned size, Access acc, uint64_t& la) {
+  la = c.seg_base[seg] + ea;
+  if (c.long64) {
+    if (!canonical(la)) [[unlikely]]
+      return seg_fault(c, seg);
+    return Exec::Ok;
+  }
+  la &= 0xFFFFFFFFull;
+  return seg_check_legacy(c, seg, ea, size, acc);
+}
+
+template <class T>
+inline Exec read_lin(Cpu& c, uint64_t la, T& v, Access acc = Access::Read) {
+  const TlbEntry& e = tlb_slot(c, la);
+  const unsigned off = la & 0xFFF;
+  if (e.tag_r == tlb_key(c, la) && e.host_r && off <= 0x1000 - sizeof(T)) [[likely]] {
+    std::memcpy(&v, e.host_r + off, sizeof(T));
+    return Exec::Ok;
+  }
+  uint64_t w = 0;
+  const Exec r = read_slow(c, la, sizeof(T), w, acc);
+  v = static_cast<T>(w);
+  return r;
+}
+
+template <class T>
+inline Exec write_lin(Cpu& c, uint64_t la, T v) {
+  const TlbEntry& e = tlb_slot(c, la);
+  const unsigned off = la & 0xFFF;
+  if (e.tag_w == tlb_key(c, la) && e.host_w && off <= 0x1000 - sizeof(T)) [[likely]] {
+    std::memcpy(e.host_w + off, &v, sizeof(T));
+    return Exec::Ok;
+  }
+  return write_slow(c, la, sizeof(T), static_cast<uint64_t>(v));
+}
+
+template <class T>
+inline Exec read_mem(Cpu& c, uint8_t seg, uint64_t ea, T& v) {
+  uint64_t la;
+  if (Exec r = linear(c, seg, ea, sizeof(T), Access::Read, la); r != Exec::Ok) return r;
+  return read_lin(c, la, v);
+}
+
+template <class T>
+inline Exec write_mem(Cpu& c, uint8_t seg, uint64_t ea, T v) {
+  uint64_t la;
+  if (Exec r = linear(c, seg, ea, sizeof(T), Access::Write, la); r != Exec::Ok) return r;
+  return write_lin(c, la, v);
+}
+
+// Checks that a write to [la, la+size) would succeed without performing it (for
+// read-modify-write instructions and multi-part stores that must fault before any effect).
+Exec probe_write(Cpu& c, uint64_t la, unsigned size);
+
+// Effective address of the instruction's memory operand (SDM Vol. 1 3.7.5).
+inline uint64_t ea_of(const Cpu& c, const DecodedInsn& i) {
+  return (c.s.regs[i.base] + (c.s.regs[i.index] << i.scale) + static_cast<uint64_t>(i.disp)) & addr_mask(i.asz);
+}
+
+// --- register file -------------------------------------------------------------------
+template <class T>
+inline T get_reg(const Cpu& c, uint8_t off) {
+  T v;
+  std::memcpy(&v, reinterpret_cast<const char*>(c.s.regs) + off, sizeof(T));
+  return v;
+}
+template <class T>
+inline void set_reg(Cpu& c, uint8_t off, T v) {
+  if constexpr (sizeof(T) == 4) {
+    c.s.regs[off >> 3] = v;  // 32-bit results zero-extend in 64-bit mode (SDM Vol. 1 3.4.1.1)
+  } else {
+    std::memcpy(reinterpret_cast<char*>(c.s.regs) + off, &v, sizeof(T));
+  }
+}
+
+// --- stack -------------------------------------------------------------------------------
+// Push/pop of `size` bytes with the stack-address size of the current mode (SDM Vol. 1 6.2.3).
+Exec push_value(Cpu& c, unsigned size, uint64_t v);
+Exec pop_value(Cpu& c, unsigned size, uint64_t& v);
+// Reads the stack at offset `off` above the top without popping.
+Exec peek_stack(Cpu& c, unsigned size, uint64_t off, uint64_t& v);
+
+}  // namespace vp

@@ -1,0 +1,47 @@
+// Handler selection and the per-class cycle cost table.
+#include "bind.h"
+
+#include <Zydis/Zydis.h>
+
+#include "vp/decoder/decoder.h"
+
+namespace vp {
+
+Exec exec_unimplemented(Cpu& c, const Insn& i) {
+  c.log_msg(std::string("unimplemented instruction '") + mnemonic_name(i.mnemonic) + "' at " + c.describe_at(c.insn_rip) +
+            ": #UD");
+  return c.ud();
+}
+
+namespace {
+
+// Modelled cycles per instruction class (a first approximation of Skylake latencies,
+// docs/cycle-model.md; the cycle-model issue refines it).
+uint8_t cost_of(const Insn& i) {
+  switch (i.mnemonic) {
+    case ZYDIS_MNEMONIC_MUL: case ZYDIS_MNEMONIC_IMUL: return 3;
+    case ZYDIS_MNEMONIC_DIV: case ZYDIS_MNEMONIC_IDIV: return i.osz == 8 ? 40 : 26;
+    case ZYDIS_MNEMONIC_CPUID: return 100;
+    case ZYDIS_MNEMONIC_RDMSR: case ZYDIS_MNEMONIC_WRMSR: return 80;
+    case ZYDIS_MNEMONIC_IN: case ZYDIS_MNEMONIC_OUT: return 50;
+    default: return 1;
+  }
+}
+
+}  // namespace
+
+void bind(Insn& i) {
+  // BMI1 is not advertised, so F3 0F BC executes as BSF (the REP prefix is ignored), as on
+  // processors without TZCNT.
+  if (i.mnemonic == ZYDIS_MNEMONIC_TZCNT) i.mnemonic = ZYDIS_MNEMONIC_BSF;
+  i.fn = nullptr;
+  if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_system(i) || bind_move(i) ||
+      bind_stack(i) || bind_branch(i) || bind_string(i)) {
+    i.cost = cost_of(i);
+    return;
+  }
+  i.fn = exec_unimplemented;
+  i.cost = 1;
+}
+
+}  // namespace vp

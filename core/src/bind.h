@@ -1,0 +1,24 @@
+// Binding: chooses the semantic handler (and cycle cost) for a decoded instruction.
+#pragma once
+#include "vp/core/cpu.h"
+
+namespace vp {
+
+void bind(Insn& insn);
+
+// Per-family binders (core/src/exec/*.cpp): each returns true if it took the mnemonic.
+bool bind_alu(Insn& i);
+bool bind_muldiv(Insn& i);
+bool bind_shift(Insn& i);
+bool bind_bits(Insn& i);
+bool bind_move(Insn& i);
+bool bind_stack(Insn& i);
+bool bind_branch(Insn& i);
+bool bind_string(Insn& i);
+bool bind_system(Insn& i);
+bool bind_sse(Insn& i);
+
+// Used when no handler exists: #UD, and the log names the instruction and its address.
+Exec exec_unimplemented(Cpu& c, const Insn& i);
+
+}  // namespace vp

@@ -1,0 +1,265 @@
+// Cpu: construction, reset, derived mode, instruction fetch through the decode cache,
+// and the run loop.
+#include "vp/core/cpu.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "access.h"
+#include "bind.h"
+#include "vp/decoder/decoder.h"
+
+namespace vp {
+
+Cpu::Cpu(PhysMemory& m, IoBus& bus, const CpuModel& cm) : model(cm), mem(m), io(bus) {
+  dcache = new DecodeCacheEntry[kDecodeCacheSize];
+  reset();
+}
+
+Cpu::~Cpu() { delete[] dcache; }
+
+void Cpu::reset() {
+  // SDM Vol. 3 9.1.1, Table 9-1 "IA-32 and Intel 64 Processor States Following Power-up".
+  s = CpuState{};
+  s.regs[2] = model.cpuid(1, 0).eax;  // EDX = processor signature
+  s.rflags = rf::kFixed1;
+  s.cr0 = cr0::ET | cr0::NW | cr0::CD;  // 60000010H
+  for (SegmentReg& r : s.seg) r = SegmentReg{0, 0, 0xFFFF, 0x93};
+  s.seg[CS] = SegmentReg{0xF000, 0xFFFF0000ull, 0xFFFF, 0x9B};
+  s.rip() = 0xFFF0;
+  s.ldtr = SegmentReg{0, 0, 0xFFFF, 0x82};
+  s.tr = SegmentReg{0, 0, 0xFFFF, 0x8B};
+  s.dr[6] = 0xFFFF0FF0;
+  s.dr[7] = 0x400;
+  // IA32_FEATURE_CONTROL as our "firmware" leaves it: locked, VMX outside SMX enabled
+  // (docs/cpu-model.md).
+  s.feature_control = 0x5;
+  s.misc_enable = 1;  // fast strings
+  halted = false;
+  interrupt_shadow = shadow_armed = false;
+  fault = {};
+  state_changed();
+}
+
+void Cpu::state_changed() {
+  update_mode();
+  flush_tlb();
+}
+
+void Cpu::update_mode() {
+  const bool pe = s.cr0 & cr0::PE;
+  long64 = (s.efer & efer::LMA) && (s.seg[CS].ar & ar::L);
+  code_mode = long64 ? CodeMode::Bits64 : (pe && (s.seg[CS].ar & ar::DB)) ? CodeMode::Bits32 : CodeMode::Bits16;
+  paging = (s.cr0 & cr0::PG) && pe;
+  stack_size = long64 ? 8 : (pe && (s.seg[SS].ar & ar::DB)) ? 4 : 2;
+  for (unsigned i = 0; i < 6; ++i) seg_base[i] = (long64 && i < FS) ? 0 : s.seg[i].base;
+  if (!pe) s.cpl = 0;
+}
+
+namespace {
+
+inline unsigned dcache_index(uint64_t pa) {
+  return static_cast<unsigned>((pa ^ (pa >> 14)) & (Cpu::kDecodeCacheSize - 1));
+}
+
+}  // namespace
+
+// Fetches and decodes the instruction at CS:RIP. Returns nullptr with c.fault set on a
+// fetch fault (#PF, #GP for limit/canonical) or decode failure (#UD, #GP for > 15 bytes).
+const Insn* Cpu::fetch() {
+  const uint64_t rip = s.rip();
+  uint64_t la;
+  if (long64) {
+    la = rip;
+    if (!canonical(la)) {
+      gp(0);
+      return nullptr;
+    }
+  } else {
+    if (rip > s.seg[CS].limit) {
+      gp(0);
+      return nullptr;
+    }
+    la = (seg_base[CS] + rip) & 0xFFFFFFFFull;
+  }
+  const TlbEntry& e = tlb_slot(*this, la);
+  uint64_t pa;
+  if (e.tag_x == tlb_key(*this, la) && e.host_r) [[likely]] {
+    pa = e.pa | (la & 0xFFF);
+  } else if (translate(*this, la, Access::Fetch, pa) != Exec::Ok) {
+    return nullptr;
+  }
+  DecodeCacheEntry& d = dcache[dcache_index(pa)];
+  if (d.pa == pa && d.mode == code_mode && d.gen == mem.generation(pa)) [[likely]] {
+    if (!long64 && rip + d.insn.len - 1 > s.seg[CS].limit) {
+      gp(0);
+      return nullptr;
+    }
+    return &d.insn;
+  }
+
+  // Slow path: read up to 15 bytes, possibly from the next page, and decode.
+  uint8_t bytes[16] = {};
+  const unsigned avail = static_cast<unsigned>(0x1000 - (pa & 0xFFF));
+  const unsigned first = avail < 15 ? avail : 15;
+  uint8_t* page = mem.ram_page(pa);
+  if (page) std::memcpy(bytes, page + (pa & 0xFFF), first);
+  else for (unsigned i = 0; i < first; ++i) bytes[i] = static_cast<uint8_t>(mem.read(pa + i, 1));
+  Insn* out = page ? &d.insn : &scratch_insn;
+  DecodeStatus st = decode(bytes, first, code_mode, *out);
+  if (st == DecodeStatus::NeedMoreBytes) {
+    // The instruction continues on the next page: fetch it (it may fault) and decode once,
+    // without caching (a write to either page must be seen).
+    uint64_t pa2;
+    if (translate(*this, (la + first) & (long64 ? ~0ull : 0xFFFFFFFFull), Access::Fetch, pa2) != Exec::Ok)
+      return nullptr;
+    for (unsigned i = first; i < 15; ++i) bytes[i] = static_cast<uint8_t>(mem.read(pa2 + (i - first), 1));
+    out = &scratch_insn;
+    st = decode(bytes, 15, code_mode, *out);
+  }
+  if (st != DecodeStatus::Ok) {
+    if (st == DecodeStatus::TooLong) gp(0);
+    else ud();
+    return nullptr;
+  }
+  bind(*out);
+  if (!long64 && rip + out->len - 1 > s.seg[CS].limit) {
+    gp(0);
+    return nullptr;
+  }
+  if (out == &d.insn) {
+    d.pa = pa;
+    d.mode = code_mode;
+    const uint64_t epoch = mem.code_mark_epoch();
+    mem.mark_code(pa);
+    if (mem.code_mark_epoch() != epoch) {
+      // The page now holds decoded code: stop writing it through cached host pointers.
+      const uint64_t pg = pa & ~0xFFFull;
+      for (TlbEntry& t : tlb)
+        if (t.pa == pg) t.host_w = nullptr;
+    }
+    d.gen = mem.generation(pa);
+  }
+  return out;
+}
+
+StopReason Cpu::run(uint64_t max_insns) {
+  const uint64_t end = icount + max_insns;
+  stop_reason = StopReason::None;
+  for (;;) {
+    if (halted) [[unlikely]] {
+      if (!check_events()) return stop_reason;
+      continue;
+    }
+    if (icount >= end) [[unlikely]]
+      return StopReason::InsnLimit;
+    const Insn* in = fetch();
+    if (!in) [[unlikely]] {
+      insn_rip = s.rip();
+      if (!deliver_exception()) return StopReason::TripleFault;
+      continue;
+    }
+    insn_rip = s.rip();
+    s.rip() = long64 ? insn_rip + in->len : (insn_rip + in->len) & 0xFFFFFFFFull;
+    const Exec r = in->fn(*this, *in);
+    if (r == Exec::Ok) [[likely]] {
+      ++icount;
+      clock += in->cost;
+      if (clock >= next_check) [[unlikely]]
+        if (!check_events()) return stop_reason;
+      continue;
+    }
+    switch (r) {
+      case Exec::Fault:
+        s.rip() = insn_rip;
+        if (!deliver_exception()) return StopReason::TripleFault;
+        break;
+      case Exec::Stop:
+        ++icount;
+        clock += in->cost;
+        stop_requested = false;
+        return StopReason::Requested;
+      case Exec::Halt:
+        ++icount;
+        clock += in->cost;
+        halted = true;
+        break;
+      case Exec::Event:
+        ++icount;
+        clock += in->cost;
+        if (!deliver(soft_event.vector, static_cast<EventKind>(soft_event.kind), false, 0))
+          return StopReason::TripleFault;
+        break;
+      case Exec::Ok: break;
+    }
+  }
+}
+
+// Interrupt shadow, external interrupts and HLT wake-up (SDM Vol. 3 6.8.3, 6.9).
+// Returns false when the machine must stop (stop_reason says why).
+bool Cpu::check_events() {
+  next_check = ~0ull;
+  if (shadow_armed) {
+    // The instruction that just retired (STI, MOV SS, POP SS) blocks events until the
+    // next one retires.
+    shadow_armed = false;
+    interrupt_shadow = true;
+    next_check = 0;
+    return true;
+  }
+  interrupt_shadow = false;
+  if (!intc) {
+    if (halted) {
+      stop_reason = StopReason::Halted;
+      return false;
+    }
+    return true;
+  }
+  intc->advance(clock);
+  if (s.rflags & rf::IF) {
+    const int v = intc->pending_vector();
+    if (v >= 0) {
+      intc->acknowledge(v);
+      halted = false;
+      insn_rip = s.rip();
+      if (!deliver(static_cast<uint8_t>(v), EventKind::External, false, 0)) {
+        stop_reason = StopReason::TripleFault;
+        return false;
+      }
+      next_check = 0;  // another may be pending
+      return true;
+    }
+  }
+  const uint64_t next = intc->next_event(clock);
+  if (halted) {
+    if (next == ~0ull || !(s.rflags & rf::IF)) {
+      // Nothing can wake the processor (SDM: HLT resumes only on an interrupt, NMI,
+      // SMI, INIT or reset): stop cleanly.
+      stop_reason = StopReason::Halted;
+      return false;
+    }
+    clock = next > clock ? next : clock;  // sleep until the next timer event
+    next_check = 0;
+    return true;
+  }
+  next_check = next;
+  return true;
+}
+
+std::string Cpu::describe_at(uint64_t rip) {
+  uint8_t bytes[15] = {};
+  for (unsigned i = 0; i < 15; ++i) {
+    const uint64_t la = long64 ? rip + i : ((seg_base[CS] + rip + i) & 0xFFFFFFFFull);
+    uint64_t v = 0;
+    if (read_slow(*this, la, 1, v, Access::Read) != Exec::Ok) break;
+    bytes[i] = static_cast<uint8_t>(v);
+  }
+  fault = {};
+  char text[96];
+  format_insn(bytes, sizeof bytes, code_mode, rip, text, sizeof text);
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%04x:%llx %s", s.seg[CS].sel, static_cast<unsigned long long>(rip), text);
+  return buf;
+}
+
+}  // namespace vp

@@ -1,0 +1,205 @@
+// Event delivery (SDM Vol. 3 chapter 6): real-mode IVT (20.1.4), protected-mode IDT
+// (6.12) and IA-32e IDT (6.14) with stack switches and IST, #DF for contributory and
+// page-fault pairs and the triple fault that shuts the processor down (6.15, Table 6-5).
+#include "access.h"
+#include "exec/system.h"
+
+namespace vp {
+namespace {
+
+enum class Class { Benign, Contributory, PageFault };
+
+Class class_of(uint8_t v) {
+  switch (v) {
+    case kDE: case kTS: case kNP: case kSS: case kGP: return Class::Contributory;
+    case kPF: return Class::PageFault;
+    default: return Class::Benign;
+  }
+}
+
+bool has_error_code(uint8_t v) {
+  return v == kDF || v == kTS || v == kNP || v == kSS || v == kGP || v == kPF || v == kAC;
+}
+
+struct Delivery {
+  Cpu& c;
+  uint8_t vector;
+  Cpu::EventKind kind;
+  bool has_err;
+  uint32_t err;
+  // Error code of a fault caused by delivery itself: IDT bit and EXT (SDM 6.13).
+  uint32_t idt_err() const { return (uint32_t{vector} << 3) | 2 | (kind == Cpu::EventKind::Software ? 0 : 1); }
+  uint32_t ext() const { return kind == Cpu::EventKind::Software ? 0 : 1; }
+};
+
+Exec push_n(Cpu& c, unsigned n, uint64_t v) { return push_value(c, n, v); }
+
+Exec deliver_real(Delivery& d) {
+  Cpu& c = d.c;
+  const uint32_t off = uint32_t{d.vector} * 4;
+  if (off + 3 > c.s.idtr.limit) return c.gp(d.idt_err());
+  const uint64_t ent = c.mem.read(c.s.idtr.base + off, 4);
+  if (Exec r = push_n(c, 2, c.s.rflags & 0xFFFF); r != Exec::Ok) return r;
+  if (Exec r = push_n(c, 2, c.s.seg[CS].sel); r != Exec::Ok) return r;
+  if (Exec r = push_n(c, 2, c.s.rip() & 0xFFFF); r != Exec::Ok) return r;
+  c.s.rflags &= ~(rf::IF | rf::TF | rf::AC | rf::RF);
+  c.s.seg[CS].sel = static_cast<uint16_t>(ent >> 16);
+  c.s.seg[CS].base = (ent >> 16) << 4;
+  c.s.rip() = ent & 0xFFFF;
+  c.update_mode();
+  return Exec::Ok;
+}
+
+Exec deliver_protected(Delivery& d) {
+  Cpu& c = d.c;
+  const bool lm = c.s.efer & efer::LMA;
+  const unsigned gsize = lm ? 16 : 8;
+  const uint32_t off = uint32_t{d.vector} * gsize;
+  if (off + gsize - 1 > c.s.idtr.limit) return c.gp(d.idt_err());
+  uint64_t pa;
+  if (Exec r = translate(c, c.s.idtr.base + off, Access::Read, pa, true); r != Exec::Ok) return r;
+  const uint64_t g = c.mem.read(pa, 8);
+  const uint64_t g_hi = lm ? c.mem.read(pa + 8, 8) : 0;
+  const unsigned type = (g >> 40) & 0xF;
+  const unsigned gdpl = (g >> 45) & 3;
+  const bool present = (g >> 47) & 1;
+  const bool gate32 = type == 0xE || type == 0xF;
+  const bool gate16 = !lm && (type == 0x6 || type == 0x7);
+  if (type == 0x5 && !lm) {
+    c.log_msg("interrupt through a task gate is not supported yet");
+    return c.gp(d.idt_err());
+  }
+  if (!gate32 && !gate16) return c.gp(d.idt_err());
+  // Software interrupts check the gate's DPL (SDM 6.12.1.1); INT1 and exceptions do not.
+  if (d.kind == Cpu::EventKind::Software && gdpl < c.s.cpl) return c.gp(d.idt_err() & ~1u);
+  if (!present) return c.raise(kNP, d.idt_err());
+  const uint16_t sel = static_cast<uint16_t>(g >> 16);
+  uint64_t target = (g & 0xFFFF) | ((g >> 32) & 0xFFFF0000ull) | (lm ? (g_hi & 0xFFFFFFFF) << 32 : 0);
+  if ((sel & 0xFFFC) == 0) return c.gp(d.ext());
+  uint64_t desc;
+  if (Exec r = read_descriptor(c, sel, desc); r != Exec::Ok) {
+    c.fault.error |= d.ext();
+    return r;
+  }
+  SegmentReg cs = descriptor_to_segment(sel, desc);
+  const unsigned dpl = ar::dpl(cs.ar);
+  if (!(cs.ar & ar::S) || !(ar::type(cs.ar) & 8) || dpl > c.s.cpl) return c.gp((sel & 0xFFFC) | d.ext());
+  if (!(cs.ar & ar::P)) return c.raise(kNP, (sel & 0xFFFC) | d.ext());
+  if (lm && (!(cs.ar & ar::L) || (cs.ar & ar::DB))) return c.gp((sel & 0xFFFC) | d.ext());
+  const bool conforming = ar::type(cs.ar) & 4;
+  const unsigned new_cpl = conforming ? c.s.cpl : dpl;
+  const unsigned n = lm ? 8 : (gate32 ? 4 : 2);
+
+  const SegmentReg old_ss = c.s.seg[SS];
+  const uint64_t old_rsp = c.s.regs[4];
+  const uint16_t old_cs = c.s.seg[CS].sel;
+  const uint64_t old_flags = c.s.rflags;
+  const unsigned old_cpl = c.s.cpl;
+  const unsigned ist = lm ? (g >> 32) & 7 : 0;
+  const bool stack_switch = new_cpl < old_cpl || ist != 0;
+  if (stack_switch) {
+    if (lm) {
+      // 64-bit TSS: RSPn at 4 + 8n, ISTn at 0x24 + 8(n-1) (SDM 7.7).
+      const uint64_t off_rsp = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * new_cpl;
+      if (off_rsp + 7 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | d.ext());
+      if (Exec r = translate(c, c.s.tr.base + off_rsp, Access::Read, pa, true); r != Exec::Ok) return r;
+      uint64_t nsp = c.mem.read(pa, 8);
+      if (!canonical(nsp)) return c.raise(kSS, d.ext());
+      if (new_cpl < old_cpl) c.s.seg[SS] = SegmentReg{static_cast<uint16_t>(new_cpl), 0, 0xFFFFFFFF, ar::Unusable | (new_cpl << 5)};
+      c.s.regs[4] = nsp & ~0xFull;  // aligned to 16 bytes (SDM 6.14.2)
+    } else {
+      // 32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n.
+      const uint32_t o = 4 + 8 * new_cpl;
+      if (o + 5 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | d.ext());
+      if (Exec r = translate(c, c.s.tr.base + o, Access::Read, pa, true); r != Exec::Ok) return r;
+      const uint64_t nesp = c.mem.read(pa, 4);
+      const uint16_t nss = static_cast<uint16_t>(c.mem.read(pa + 4, 2));
+      const uint8_t save_cpl = c.s.cpl;
+      c.s.cpl = static_cast<uint8_t>(new_cpl);
+      if (Exec r = load_data_segment(c, SS, nss); r != Exec::Ok) {
+        c.s.cpl = save_cpl;
+        c.fault = {kTS, true, static_cast<uint32_t>((nss & 0xFFFC) | d.ext())};
+        return r;
+      }
+      c.s.regs[4] = nesp;
+    }
+    c.s.cpl = static_cast<uint8_t>(new_cpl);
+    c.update_mode();
+  } else if (lm) {
+    c.s.regs[4] &= ~0xFull;
+  }
+  c.s.cpl = static_cast<uint8_t>(new_cpl);
+  c.update_mode();
+  auto undo = [&](Exec r) {
+    c.s.seg[SS] = old_ss;
+    c.s.regs[4] = old_rsp;
+    c.s.cpl = static_cast<uint8_t>(old_cpl);
+    c.update_mode();
+    return r;
+  };
+  if (lm || stack_switch) {
+    if (lm || new_cpl < old_cpl) {
+      if (Exec r = push_n(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
+      if (Exec r = push_n(c, n, old_rsp); r != Exec::Ok) return undo(r);
+    }
+  }
+  if (Exec r = push_n(c, n, old_flags & ~rf::RF); r != Exec::Ok) return undo(r);
+  if (Exec r = push_n(c, n, old_cs); r != Exec::Ok) return undo(r);
+  if (Exec r = push_n(c, n, c.s.rip()); r != Exec::Ok) return undo(r);
+  if (d.has_err)
+    if (Exec r = push_n(c, n, d.err); r != Exec::Ok) return undo(r);
+  if (!lm && !gate32) target &= 0xFFFF;
+  set_accessed(c, sel, desc);
+  cs.sel = static_cast<uint16_t>((sel & 0xFFFC) | new_cpl);
+  cs.ar |= 1;
+  c.s.seg[CS] = cs;
+  c.s.rip() = target;
+  // Interrupt gates clear IF; every gate clears TF, NT, RF, VM (SDM 6.12.1.3).
+  c.s.rflags &= ~(rf::TF | rf::NT | rf::RF | rf::VM);
+  if (type == 0xE || type == 0x6) c.s.rflags &= ~rf::IF;
+  c.update_mode();
+  return Exec::Ok;
+}
+
+}  // namespace
+
+bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
+  const uint64_t event_rip = s.rip();
+  Delivery d{*this, vector, kind, has_err, err};
+  const Exec r = (s.cr0 & cr0::PE) ? deliver_protected(d) : deliver_real(d);
+  if (r == Exec::Ok) return true;
+  // Delivery faulted. A fault while delivering a software interrupt is reported at the
+  // INT instruction; otherwise the two events combine per SDM Table 6-5.
+  if (kind == EventKind::Software || kind == EventKind::Icebp) {
+    s.rip() = insn_rip;
+    return deliver_exception();
+  }
+  s.rip() = event_rip;
+  if (kind != EventKind::Exception) return deliver_exception();
+  const Class first = class_of(vector), second = class_of(fault.vector);
+  if (vector == kDF) {
+    log_msg("triple fault: exception while delivering #DF");
+    return false;
+  }
+  if ((first == Class::Contributory && second == Class::Contributory) ||
+      (first == Class::PageFault && second != Class::Benign)) {
+    fault = {kDF, true, 0};
+  }
+  return deliver_exception();
+}
+
+bool Cpu::deliver_exception() {
+  const PendingFault f = fault;
+  fault = {};
+  if (f.vector == kPF) s.cr2 = fault_cr2;
+  if (++delivering_ > 3) {
+    delivering_ = 0;
+    log_msg("triple fault: nested exception delivery");
+    return false;
+  }
+  const bool ok = deliver(f.vector, EventKind::Exception, f.has_error || has_error_code(f.vector), f.error);
+  delivering_ = 0;
+  return ok;
+}
+
+}  // namespace vp

@@ -1,0 +1,192 @@
+// Stack instructions: PUSH POP (register, memory, immediate, segment), PUSHF POPF,
+// PUSHA POPA, ENTER LEAVE (SDM Vol. 2).
+#include "exec.h"
+#include "system.h"
+
+namespace vp {
+namespace {
+
+Exec exec_push(Cpu& c, const Insn& i) {
+  const Operand& o = i.op[0];
+  uint64_t v;
+  switch (o.kind) {
+    case OpKind::Gpr: v = i.osz == 2 ? get_reg<uint16_t>(c, o.reg) : i.osz == 4 ? get_reg<uint32_t>(c, o.reg) : get_reg<uint64_t>(c, o.reg); break;
+    case OpKind::Seg: {
+      // A segment register pushed with a 32/64-bit operand size: recent Intel processors
+      // write only the 16-bit selector and leave the rest of the slot unchanged.
+      const uint64_t mask = addr_mask(c.stack_size);
+      const uint64_t nsp = (c.s.regs[4] - i.osz) & mask;
+      if (Exec r = write_mem<uint16_t>(c, SS, nsp, c.s.seg[o.reg].sel); r != Exec::Ok) return r;
+      c.s.regs[4] = (c.s.regs[4] & ~mask) | nsp;
+      return Exec::Ok;
+    }
+    case OpKind::Mem: {
+      if (i.osz == 2) {
+        uint16_t x;
+        if (Exec r = read_mem(c, i.seg, ea_of(c, i), x); r != Exec::Ok) return r;
+        v = x;
+      } else if (i.osz == 4) {
+        uint32_t x;
+        if (Exec r = read_mem(c, i.seg, ea_of(c, i), x); r != Exec::Ok) return r;
+        v = x;
+      } else if (Exec r = read_mem(c, i.seg, ea_of(c, i), v); r != Exec::Ok) {
+        return r;
+      }
+      break;
+    }
+    default: v = i.imm; break;
+  }
+  return push_value(c, i.osz, v);
+}
+
+Exec exec_pop(Cpu& c, const Insn& i) {
+  const Operand& o = i.op[0];
+  uint64_t v;
+  if (o.kind == OpKind::Seg) return pop_segment(c, i);
+  if (Exec r = peek_stack(c, i.osz, 0, v); r != Exec::Ok) return r;
+  const uint64_t mask = addr_mask(c.stack_size);
+  const uint64_t old_rsp = c.s.regs[4];
+  c.s.regs[4] = (old_rsp & ~mask) | ((old_rsp + i.osz) & mask);
+  if (o.kind == OpKind::Gpr) {
+    switch (i.osz) {
+      case 2: set_reg<uint16_t>(c, o.reg, static_cast<uint16_t>(v)); break;
+      case 4: set_reg<uint32_t>(c, o.reg, static_cast<uint32_t>(v)); break;
+      default: set_reg<uint64_t>(c, o.reg, v); break;
+    }
+    return Exec::Ok;
+  }
+  // POP m: the address is computed after RSP is incremented (SDM POP).
+  Exec r;
+  switch (i.osz) {
+    case 2: r = write_mem<uint16_t>(c, i.seg, ea_of(c, i), static_cast<uint16_t>(v)); break;
+    case 4: r = write_mem<uint32_t>(c, i.seg, ea_of(c, i), static_cast<uint32_t>(v)); break;
+    default: r = write_mem<uint64_t>(c, i.seg, ea_of(c, i), v); break;
+  }
+  if (r == Exec::Fault) c.s.regs[4] = old_rsp;
+  return r;
+}
+
+Exec exec_pushf(Cpu& c, const Insn& i) {
+  // VM and RF are stored as 0 (SDM PUSHF).
+  return push_value(c, i.osz, c.s.rflags & ~(rf::VM | rf::RF));
+}
+
+Exec exec_popf(Cpu& c, const Insn& i) {
+  uint64_t v;
+  if (Exec r = pop_value(c, i.osz, v); r != Exec::Ok) return r;
+  write_flags(c, v, i.osz);
+  return Exec::Ok;
+}
+
+Exec exec_pusha(Cpu& c, const Insn& i) {
+  const unsigned n = i.osz;
+  const uint64_t sp = c.s.regs[4];
+  const uint64_t mask = addr_mask(c.stack_size);
+  // Check the whole 8-slot area first so a fault leaves no partial pushes.
+  uint64_t la;
+  if (Exec r = linear(c, SS, (sp - 8 * n) & mask, 8 * n, Access::Write, la); r != Exec::Ok) return r;
+  for (unsigned k = 0; k < 8; ++k) {
+    const uint64_t v = k == 4 ? sp : c.s.regs[k];
+    const uint64_t a = (sp - (k + 1) * n) & mask;
+    Exec r = n == 2 ? write_mem<uint16_t>(c, SS, a, static_cast<uint16_t>(v)) : write_mem<uint32_t>(c, SS, a, static_cast<uint32_t>(v));
+    if (r == Exec::Fault) return r;
+  }
+  c.s.regs[4] = (sp & ~mask) | ((sp - 8 * n) & mask);
+  return Exec::Ok;
+}
+
+Exec exec_popa(Cpu& c, const Insn& i) {
+  const unsigned n = i.osz;
+  uint64_t v[8];
+  for (unsigned k = 0; k < 8; ++k)
+    if (Exec r = peek_stack(c, n, k * n, v[k]); r != Exec::Ok) return r;
+  for (unsigned k = 0; k < 8; ++k) {
+    if (k == 3) continue;  // the stored SP is skipped
+    const unsigned reg = 7 - k;
+    if (n == 2) set_reg<uint16_t>(c, gpr_off(reg), static_cast<uint16_t>(v[k]));
+    else set_reg<uint32_t>(c, gpr_off(reg), static_cast<uint32_t>(v[k]));
+  }
+  const uint64_t mask = addr_mask(c.stack_size);
+  c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + 8 * n) & mask);
+  return Exec::Ok;
+}
+
+// ENTER imm16, imm8 (SDM ENTER, including nesting levels 1..31).
+Exec exec_enter(Cpu& c, const Insn& i) {
+  const unsigned n = i.osz;
+  const uint64_t size = i.imm & 0xFFFF;
+  const unsigned level = i.imm2 & 31;
+  const uint64_t mask = addr_mask(c.stack_size);
+  const uint64_t saved[2] = {c.s.regs[4], c.s.regs[5]};
+  uint64_t bp = c.s.regs[5];
+  auto fail = [&](Exec r) {
+    c.s.regs[4] = saved[0];
+    c.s.regs[5] = saved[1];
+    return r;
+  };
+  if (Exec r = push_value(c, n, bp); r != Exec::Ok) return fail(r);
+  const uint64_t frame = c.s.regs[4] & mask;
+  for (unsigned k = 1; k < level; ++k) {
+    bp = (bp - n) & mask;
+    uint64_t v;
+    uint64_t la;
+    if (Exec r = linear(c, SS, bp, n, Access::Read, la); r != Exec::Ok) return fail(r);
+    if (n == 2) {
+      uint16_t x;
+      if (Exec r = read_lin(c, la, x); r != Exec::Ok) return fail(r);
+      v = x;
+    } else if (n == 4) {
+      uint32_t x;
+      if (Exec r = read_lin(c, la, x); r != Exec::Ok) return fail(r);
+      v = x;
+    } else if (Exec r = read_lin(c, la, v); r != Exec::Ok) {
+      return fail(r);
+    }
+    if (Exec r = push_value(c, n, v); r != Exec::Ok) return fail(r);
+  }
+  if (level > 0)
+    if (Exec r = push_value(c, n, frame); r != Exec::Ok) return fail(r);
+  const uint64_t nsp = (c.s.regs[4] - size) & mask;
+  // The final stack pointer must be writable (SDM ENTER: #SS if it would fault).
+  uint64_t la;
+  if (size)
+    if (Exec r = linear(c, SS, nsp, 1, Access::Write, la); r != Exec::Ok) return fail(r);
+  if (n == 2) set_reg<uint16_t>(c, gpr_off(5), static_cast<uint16_t>(frame));
+  else if (n == 4) set_reg<uint32_t>(c, gpr_off(5), static_cast<uint32_t>(frame));
+  else c.s.regs[5] = frame;
+  c.s.regs[4] = (c.s.regs[4] & ~mask) | nsp;
+  return Exec::Ok;
+}
+
+Exec exec_leave(Cpu& c, const Insn& i) {
+  const uint64_t mask = addr_mask(c.stack_size);
+  const uint64_t old = c.s.regs[4];
+  c.s.regs[4] = (old & ~mask) | (c.s.regs[5] & mask);
+  uint64_t v;
+  if (Exec r = pop_value(c, i.osz, v); r != Exec::Ok) {
+    c.s.regs[4] = old;
+    return r;
+  }
+  if (i.osz == 2) set_reg<uint16_t>(c, gpr_off(5), static_cast<uint16_t>(v));
+  else if (i.osz == 4) set_reg<uint32_t>(c, gpr_off(5), static_cast<uint32_t>(v));
+  else c.s.regs[5] = v;
+  return Exec::Ok;
+}
+
+}  // namespace
+
+bool bind_stack(Insn& i) {
+  switch (i.mnemonic) {
+    case M(PUSH): i.fn = exec_push; return true;
+    case M(POP): i.fn = exec_pop; return true;
+    case M(PUSHF): case M(PUSHFD): case M(PUSHFQ): i.fn = exec_pushf; return true;
+    case M(POPF): case M(POPFD): case M(POPFQ): i.fn = exec_popf; return true;
+    case M(PUSHA): case M(PUSHAD): i.fn = exec_pusha; return true;
+    case M(POPA): case M(POPAD): i.fn = exec_popa; return true;
+    case M(ENTER): i.fn = exec_enter; return true;
+    case M(LEAVE): i.fn = exec_leave; return true;
+    default: return false;
+  }
+}
+
+}  // namespace vp

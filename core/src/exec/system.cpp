@@ -1,0 +1,634 @@
+// System instructions: MOV CR/DR, segment and descriptor-table registers, RDMSR/WRMSR,
+// CPUID, RDTSC, IN/OUT, CLI/STI/HLT, INVLPG and cache control, far RET and IRET.
+#include "system.h"
+
+#include <cstdio>
+
+namespace vp {
+
+void write_flags(Cpu& c, uint64_t v, unsigned osz) {
+  // SDM POPF: at CPL 0 every flag but VM/VIF/VIP (RF is cleared); above, IOPL is kept and
+  // IF changes only when CPL <= IOPL.
+  uint64_t changeable = rf::kArith | rf::TF | rf::DF | rf::NT | rf::AC | rf::ID | rf::IF | rf::IOPL;
+  const bool pm = c.s.cr0 & cr0::PE;
+  if (pm) {
+    const unsigned iopl = (c.s.rflags >> 12) & 3;
+    if (c.s.cpl > 0) changeable &= ~rf::IOPL;
+    if (c.s.cpl > iopl) changeable &= ~rf::IF;
+  }
+  if (osz == 2) changeable &= 0xFFFF;
+  const uint64_t old = c.s.rflags;
+  c.s.rflags = ((old & ~changeable) | (v & changeable) | rf::kFixed1) & ~rf::RF;
+  if ((c.s.rflags & rf::IF) && !(old & rf::IF)) c.next_check = 0;
+}
+
+namespace {
+
+Exec need_cpl0(Cpu& c) { return c.s.cpl == 0 ? Exec::Ok : c.gp(0); }
+
+// --- control registers (SDM MOV—Move to/from Control Registers; Vol. 3 2.5) --------------
+
+Exec load_pdptes(Cpu& c, uint64_t cr3) {
+  // PAE paging: the four PDPTEs are loaded with CR3 (SDM Vol. 3 4.4.1); reserved bits #GP.
+  uint64_t e[4];
+  const uint64_t base = cr3 & 0xFFFFFFE0ull;
+  for (unsigned k = 0; k < 4; ++k) {
+    e[k] = c.mem.read(base + 8 * k, 8);
+    const uint64_t rsvd = 0x1E6ull | (~((1ull << c.model.maxphyaddr) - 1) & ~0xFFFull);
+    if ((e[k] & 1) && (e[k] & rsvd)) return c.gp(0);
+  }
+  for (unsigned k = 0; k < 4; ++k) c.pdpte[k] = e[k];
+  return Exec::Ok;
+}
+
+constexpr uint64_t kCr4Supported = cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE | cr4::OSFXSR |
+                                   cr4::OSXMMEXCPT | cr4::TSD;
+
+Exec write_cr0(Cpu& c, uint64_t v) {
+  if (v >> 32) return c.gp(0);
+  v = (v & (cr0::PE | cr0::MP | cr0::EM | cr0::TS | cr0::NE | cr0::WP | cr0::AM | cr0::NW | cr0::CD | cr0::PG)) |
+      cr0::ET;  // reserved bits 31:0 are ignored, ET is fixed to 1
+  if ((v & cr0::PG) && !(v & cr0::PE)) return c.gp(0);
+  if ((v & cr0::NW) && !(v & cr0::CD)) return c.gp(0);
+  const uint64_t old = c.s.cr0;
+  if ((v & cr0::PG) && !(old & cr0::PG) && (c.s.efer & efer::LME)) {
+    // Activating IA-32e mode (SDM Vol. 3 9.8.5): PAE required, CS.L must be 0.
+    if (!(c.s.cr4 & cr4::PAE) || (c.s.seg[CS].ar & ar::L)) return c.gp(0);
+    c.s.efer |= efer::LMA;
+  }
+  if (!(v & cr0::PG) && (old & cr0::PG) && (c.s.efer & efer::LMA)) {
+    if (c.long64) return c.gp(0);  // cannot leave paging from 64-bit mode
+    c.s.efer &= ~efer::LMA;
+  }
+  if ((v & cr0::PG) && (c.s.cr4 & cr4::PAE) && !(c.s.efer & efer::LME) && ((v ^ old) & (cr0::PG | cr0::CD | cr0::NW)))
+    if (Exec r = load_pdptes(c, c.s.cr3); r != Exec::Ok) return r;
+  c.s.cr0 = v;
+  c.update_mode();
+  if ((v ^ old) & (cr0::PG | cr0::WP | cr0::PE)) c.flush_tlb();
+  return Exec::Ok;
+}
+
+Exec write_cr4(Cpu& c, uint64_t v) {
+  if (v & ~kCr4Supported) return c.gp(0);
+  const uint64_t old = c.s.cr4;
+  if ((c.s.efer & efer::LMA) && !(v & cr4::PAE)) return c.gp(0);
+  if ((c.s.cr0 & cr0::PG) && (v & cr4::PAE) && !(c.s.efer & efer::LMA) && ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE)))
+    if (Exec r = load_pdptes(c, c.s.cr3); r != Exec::Ok) return r;
+  c.s.cr4 = v;
+  if ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP | cr4::SMAP)) c.flush_tlb();
+  return Exec::Ok;
+}
+
+Exec write_cr3(Cpu& c, uint64_t v) {
+  if (c.s.efer & efer::LMA) {
+    if (v & ~((1ull << c.model.maxphyaddr) - 1)) return c.gp(0);
+  } else {
+    v &= 0xFFFFFFFF;
+    if (c.paging && (c.s.cr4 & cr4::PAE))
+      if (Exec r = load_pdptes(c, v); r != Exec::Ok) return r;
+  }
+  c.s.cr3 = v;
+  c.flush_tlb(false);  // global translations survive (SDM Vol. 3 4.10.4.1)
+  return Exec::Ok;
+}
+
+Exec exec_mov_cr(Cpu& c, const Insn& i) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  const bool to_cr = i.op[0].kind == OpKind::Cr;
+  const unsigned n = to_cr ? i.op[0].reg : i.op[1].reg;
+  const uint8_t gpr = to_cr ? i.op[1].reg : i.op[0].reg;
+  if (!to_cr) {
+    uint64_t v;
+    switch (n) {
+      case 0: v = c.s.cr0; break;
+      case 2: v = c.s.cr2; break;
+      case 3: v = c.s.cr3; break;
+      case 4: v = c.s.cr4; break;
+      case 8: v = c.s.cr8; break;
+      default: return c.ud();
+    }
+    if (c.long64) set_reg<uint64_t>(c, gpr, v);
+    else set_reg<uint32_t>(c, gpr, static_cast<uint32_t>(v));
+    return Exec::Ok;
+  }
+  const uint64_t v = c.long64 ? get_reg<uint64_t>(c, gpr) : get_reg<uint32_t>(c, gpr);
+  switch (n) {
+    case 0: return write_cr0(c, v);
+    case 2: c.s.cr2 = v; return Exec::Ok;
+    case 3: return write_cr3(c, v);
+    case 4: return write_cr4(c, v);
+    case 8:
+      if (v & ~0xFull) return c.gp(0);
+      c.s.cr8 = v;
+      return Exec::Ok;
+    default: return c.ud();
+  }
+}
+
+Exec exec_mov_dr(Cpu& c, const Insn& i) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  const bool to_dr = i.op[0].kind == OpKind::Dr;
+  unsigned n = to_dr ? i.op[0].reg : i.op[1].reg;
+  const uint8_t gpr = to_dr ? i.op[1].reg : i.op[0].reg;
+  if (n == 4 || n == 5) {
+    if (c.s.cr4 & cr4::DE) return c.ud();  // SDM MOV DR: DR4/DR5 alias DR6/DR7 unless CR4.DE
+    n += 2;
+  }
+  if (!to_dr) {
+    const uint64_t v = c.s.dr[n];
+    if (c.long64) set_reg<uint64_t>(c, gpr, v);
+    else set_reg<uint32_t>(c, gpr, static_cast<uint32_t>(v));
+    return Exec::Ok;
+  }
+  uint64_t v = c.long64 ? get_reg<uint64_t>(c, gpr) : get_reg<uint32_t>(c, gpr);
+  if ((n == 6 || n == 7) && (v >> 32)) return c.gp(0);
+  if (n == 6) v = (v | 0xFFFF0FF0ull) & 0xFFFFFFFFull & ~(1ull << 12);
+  if (n == 7) v = (v | 0x400) & ~0xD800ull;
+  c.s.dr[n] = v;
+  return Exec::Ok;
+}
+
+Exec exec_clts(Cpu& c, const Insn&) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  c.s.cr0 &= ~cr0::TS;
+  return Exec::Ok;
+}
+
+Exec exec_smsw(Cpu& c, const Insn& i) {
+  if (i.op[0].kind == OpKind::Gpr) {
+    switch (i.osz) {
+      case 2: set_reg<uint16_t>(c, i.op[0].reg, static_cast<uint16_t>(c.s.cr0)); break;
+      case 4: set_reg<uint32_t>(c, i.op[0].reg, static_cast<uint32_t>(c.s.cr0)); break;
+      default: set_reg<uint64_t>(c, i.op[0].reg, c.s.cr0); break;
+    }
+    return Exec::Ok;
+  }
+  return write_mem<uint16_t>(c, i.seg, ea_of(c, i), static_cast<uint16_t>(c.s.cr0));
+}
+
+Exec exec_lmsw(Cpu& c, const Insn& i) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  uint16_t v;
+  if (Exec r = read_op(c, i, 0, v); r != Exec::Ok) return r;
+  // LMSW loads PE MP EM TS; it can set PE but never clear it.
+  const uint64_t m = cr0::MP | cr0::EM | cr0::TS;
+  return write_cr0(c, (c.s.cr0 & ~m) | (v & m) | (c.s.cr0 & cr0::PE) | (v & cr0::PE));
+}
+
+// --- descriptor tables ----------------------------------------------------------------
+
+Exec exec_lgdt_lidt(Cpu& c, const Insn& i) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  const uint64_t ea = ea_of(c, i);
+  uint16_t limit;
+  uint64_t base;
+  if (Exec r = read_mem(c, i.seg, ea, limit); r != Exec::Ok) return r;
+  if (c.long64) {
+    if (Exec r = read_mem(c, i.seg, (ea + 2) & addr_mask(i.asz), base); r != Exec::Ok) return r;
+    if (!canonical(base)) return c.gp(0);
+  } else {
+    uint32_t b;
+    if (Exec r = read_mem(c, i.seg, (ea + 2) & addr_mask(i.asz), b); r != Exec::Ok) return r;
+    base = i.osz == 2 ? (b & 0xFFFFFF) : b;  // 16-bit operand size: 24-bit base
+  }
+  TableReg& t = i.mnemonic == ZYDIS_MNEMONIC_LGDT ? c.s.gdtr : c.s.idtr;
+  t.base = base;
+  t.limit = limit;
+  return Exec::Ok;
+}
+
+Exec exec_sgdt_sidt(Cpu& c, const Insn& i) {
+  const TableReg& t = i.mnemonic == ZYDIS_MNEMONIC_SGDT ? c.s.gdtr : c.s.idtr;
+  const uint64_t ea = ea_of(c, i);
+  if (Exec r = write_mem<uint16_t>(c, i.seg, ea, static_cast<uint16_t>(t.limit)); r != Exec::Ok) return r;
+  if (c.long64) return write_mem<uint64_t>(c, i.seg, (ea + 2) & addr_mask(i.asz), t.base);
+  return write_mem<uint32_t>(c, i.seg, (ea + 2) & addr_mask(i.asz), static_cast<uint32_t>(t.base));
+}
+
+// LLDT / LTR (SDM Vol. 2): protected mode only, CPL 0, a GDT system descriptor of type
+// LDT (2) or available TSS (9); LTR marks the TSS busy.
+Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
+  if (!(c.s.cr0 & cr0::PE)) return c.ud();
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  const bool ltr = i.mnemonic == ZYDIS_MNEMONIC_LTR;
+  uint16_t sel;
+  if (Exec r = read_op(c, i, 0, sel); r != Exec::Ok) return r;
+  if ((sel & 0xFFFC) == 0) {
+    if (ltr) return c.gp(0);
+    c.s.ldtr = SegmentReg{sel, 0, 0, ar::Unusable};
+    return Exec::Ok;
+  }
+  if (sel & 4) return c.gp(sel & 0xFFFC);
+  uint64_t d, hi = 0;
+  if (Exec r = read_descriptor(c, sel, d); r != Exec::Ok) return r;
+  if (c.s.efer & efer::LMA) {
+    uint64_t pa;
+    if (Exec r = translate(c, c.s.gdtr.base + (sel & ~7u) + 8, Access::Read, pa, true); r != Exec::Ok) return r;
+    hi = c.mem.read(pa, 8);
+  }
+  SegmentReg s = descriptor_to_segment(sel, d, hi);
+  const uint32_t t = ar::type(s.ar);
+  if ((s.ar & ar::S) || t != (ltr ? 9u : 2u)) return c.gp(sel & 0xFFFC);
+  if (!(s.ar & ar::P)) return c.raise(kNP, sel & 0xFFFC);
+  if (ltr) {
+    s.ar |= 2;  // busy
+    uint64_t pa;
+    if (translate(c, c.s.gdtr.base + (sel & ~7u) + 5, Access::Write, pa, true) == Exec::Ok)
+      c.mem.write(pa, 1, ((d >> 40) & 0xFF) | 2);
+    c.s.tr = s;
+  } else {
+    c.s.ldtr = s;
+  }
+  return Exec::Ok;
+}
+
+Exec exec_sldt_str(Cpu& c, const Insn& i) {
+  if (!(c.s.cr0 & cr0::PE)) return c.ud();
+  const uint16_t sel = i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel;
+  if (i.op[0].kind == OpKind::Gpr) {
+    if (i.osz == 2) set_reg<uint16_t>(c, i.op[0].reg, sel);
+    else if (i.osz == 4) set_reg<uint32_t>(c, i.op[0].reg, sel);
+    else set_reg<uint64_t>(c, i.op[0].reg, sel);
+    return Exec::Ok;
+  }
+  return write_mem<uint16_t>(c, i.seg, ea_of(c, i), sel);
+}
+
+Exec exec_mov_sreg(Cpu& c, const Insn& i) {
+  if (i.op[0].kind == OpKind::Seg) {
+    const uint8_t seg = i.op[0].reg;
+    if (seg == CS) return c.ud();
+    uint16_t sel;
+    if (Exec r = read_op(c, i, 1, sel); r != Exec::Ok) return r;
+    if (Exec r = load_data_segment(c, seg, sel); r != Exec::Ok) return r;
+    if (seg == SS) {
+      c.shadow_armed = true;  // MOV SS blocks interrupts and debug traps for one instruction
+      c.next_check = 0;
+    }
+    return Exec::Ok;
+  }
+  const uint16_t sel = c.s.seg[i.op[1].reg].sel;
+  if (i.op[0].kind == OpKind::Gpr) {
+    // A register destination gets the selector zero-extended (SDM MOV, Pentium Pro and later).
+    if (i.osz == 2) set_reg<uint16_t>(c, i.op[0].reg, sel);
+    else if (i.osz == 4) set_reg<uint32_t>(c, i.op[0].reg, sel);
+    else set_reg<uint64_t>(c, i.op[0].reg, sel);
+    return Exec::Ok;
+  }
+  return write_mem<uint16_t>(c, i.seg, ea_of(c, i), sel);
+}
+
+// --- MSRs (SDM Vol. 4) -------------------------------------------------------------------
+
+enum Msr : uint32_t {
+  kTsc = 0x10, kApicBase = 0x1B, kFeatureControl = 0x3A, kSysenterCs = 0x174, kSysenterEsp = 0x175,
+  kSysenterEip = 0x176, kMiscEnable = 0x1A0, kDebugCtl = 0x1D9, kPat = 0x277, kMtrrDefType = 0x2FF,
+  kEfer = 0xC0000080, kStar = 0xC0000081, kLstar = 0xC0000082, kCstar = 0xC0000083, kFmask = 0xC0000084,
+  kFsBase = 0xC0000100, kGsBase = 0xC0000101, kKernelGsBase = 0xC0000102,
+};
+
+uint64_t* msr_slot(Cpu& c, uint32_t msr) {
+  switch (msr) {
+    case kSysenterCs: return &c.s.sysenter_cs;
+    case kSysenterEsp: return &c.s.sysenter_esp;
+    case kSysenterEip: return &c.s.sysenter_eip;
+    case kMiscEnable: return &c.s.misc_enable;
+    case kDebugCtl: return &c.s.debugctl;
+    case kPat: return &c.s.pat;
+    case kMtrrDefType: return &c.s.mtrr_def_type;
+    case kStar: return &c.s.star;
+    case kLstar: return &c.s.lstar;
+    case kCstar: return &c.s.cstar;
+    case kFmask: return &c.s.fmask;
+    case kKernelGsBase: return &c.s.kernel_gs_base;
+    default: return nullptr;
+  }
+}
+
+Exec exec_rdmsr(Cpu& c, const Insn&) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  const uint32_t msr = static_cast<uint32_t>(c.s.regs[1]);
+  uint64_t v;
+  switch (msr) {
+    case kTsc: v = c.clock + c.s.tsc_offset; break;
+    case kFeatureControl: v = c.s.feature_control; break;
+    case kEfer: v = c.s.efer; break;
+    case kFsBase: v = c.s.seg[FS].base; break;
+    case kGsBase: v = c.s.seg[GS].base; break;
+    default:
+      if (uint64_t* p = msr_slot(c, msr)) {
+        v = *p;
+      } else if (!(c.msr_read_hook && c.msr_read_hook(msr, v))) {
+        c.log_msg("rdmsr of unknown MSR " + std::to_string(msr) + ": #GP(0)");
+        return c.gp(0);
+      }
+  }
+  c.s.regs[0] = v & 0xFFFFFFFF;
+  c.s.regs[2] = v >> 32;
+  return Exec::Ok;
+}
+
+Exec exec_wrmsr(Cpu& c, const Insn&) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  const uint32_t msr = static_cast<uint32_t>(c.s.regs[1]);
+  const uint64_t v = (c.s.regs[2] << 32) | (c.s.regs[0] & 0xFFFFFFFF);
+  switch (msr) {
+    case kTsc: c.s.tsc_offset = v - c.clock; return Exec::Ok;
+    case kFeatureControl: return c.gp(0);  // locked by firmware
+    case kEfer: {
+      // SCE, LME, NXE are writable; LMA is read-only (SDM Vol. 3 2.2.1). LME cannot change
+      // while paging is on.
+      if (v & ~(efer::SCE | efer::LME | efer::LMA | efer::NXE)) return c.gp(0);
+      if ((c.s.cr0 & cr0::PG) && ((v ^ c.s.efer) & efer::LME)) return c.gp(0);
+      const uint64_t nv = (v & ~efer::LMA) | (c.s.efer & efer::LMA);
+      if ((nv ^ c.s.efer) & efer::NXE) c.flush_tlb();
+      c.s.efer = nv;
+      c.update_mode();
+      return Exec::Ok;
+    }
+    case kFsBase:
+    case kGsBase:
+      if (!canonical(v)) return c.gp(0);
+      c.s.seg[msr == kFsBase ? FS : GS].base = v;
+      c.update_mode();
+      return Exec::Ok;
+    case kPat:
+      // Each PAT entry must be a valid memory type (0, 1, 4, 5, 6, 7).
+      for (unsigned k = 0; k < 8; ++k) {
+        const unsigned t = (v >> (8 * k)) & 0xFF;
+        if (t > 7 || t == 2 || t == 3) return c.gp(0);
+      }
+      c.s.pat = v;
+      return Exec::Ok;
+    case kLstar:
+    case kCstar:
+    case kKernelGsBase:
+    case kSysenterEsp:
+    case kSysenterEip:
+      if (!canonical(v)) return c.gp(0);
+      *msr_slot(c, msr) = v;
+      return Exec::Ok;
+    case kDebugCtl:
+      if (v & ~0x3ull) return c.gp(0);  // only LBR and BTF modelled
+      c.s.debugctl = v;
+      return Exec::Ok;
+    default:
+      if (uint64_t* p = msr_slot(c, msr)) {
+        *p = v;
+        return Exec::Ok;
+      }
+      if (c.msr_write_hook && c.msr_write_hook(msr, v)) return c.stop_requested ? Exec::Stop : Exec::Ok;
+      c.log_msg("wrmsr of unknown MSR " + std::to_string(msr) + ": #GP(0)");
+      return c.gp(0);
+  }
+}
+
+// --- CPUID, TSC ---------------------------------------------------------------------------
+
+Exec exec_cpuid(Cpu& c, const Insn&) {
+  const CpuidLeaf l = c.model.cpuid(static_cast<uint32_t>(c.s.regs[0]), static_cast<uint32_t>(c.s.regs[1]));
+  c.s.regs[0] = l.eax;
+  c.s.regs[3] = l.ebx;
+  c.s.regs[1] = l.ecx;
+  c.s.regs[2] = l.edx;
+  return Exec::Ok;
+}
+
+Exec exec_rdtsc(Cpu& c, const Insn&) {
+  if ((c.s.cr4 & cr4::TSD) && c.s.cpl > 0 && (c.s.cr0 & cr0::PE)) return c.gp(0);
+  const uint64_t t = c.clock + c.s.tsc_offset;
+  c.s.regs[0] = t & 0xFFFFFFFF;
+  c.s.regs[2] = t >> 32;
+  return Exec::Ok;
+}
+
+// --- interrupts flag, HLT ---------------------------------------------------------------
+
+bool io_privileged(const Cpu& c) {
+  return (c.s.cr0 & cr0::PE) && c.s.cpl > ((c.s.rflags >> 12) & 3);
+}
+
+Exec exec_cli(Cpu& c, const Insn&) {
+  if (io_privileged(c)) return c.gp(0);
+  c.s.rflags &= ~rf::IF;
+  return Exec::Ok;
+}
+
+Exec exec_sti(Cpu& c, const Insn&) {
+  if (io_privileged(c)) return c.gp(0);
+  if (!(c.s.rflags & rf::IF)) {
+    c.s.rflags |= rf::IF;
+    c.shadow_armed = true;  // STI: interrupts stay blocked for one more instruction
+    c.next_check = 0;
+  }
+  return Exec::Ok;
+}
+
+Exec exec_hlt(Cpu& c, const Insn&) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  return Exec::Halt;
+}
+
+// --- port I/O (SDM Vol. 1 18.5: I/O permission bit map) -------------------------------
+
+}  // namespace
+
+Exec check_io_permission(Cpu& c, uint16_t port, unsigned size) {
+  if (!io_privileged(c)) return Exec::Ok;
+  // CPL > IOPL: every bit for the accessed ports in the TSS bitmap must be clear.
+  const uint32_t t = ar::type(c.s.tr.ar);
+  if ((t != 9 && t != 11) || c.s.tr.limit < 0x67) return c.gp(0);
+  uint64_t pa;
+  if (translate(c, c.s.tr.base + 0x66, Access::Read, pa, true) != Exec::Ok) return c.gp(0);
+  const uint32_t bitmap = static_cast<uint32_t>(c.mem.read(pa, 2));
+  const uint32_t byte = bitmap + port / 8;
+  if (byte + 1 > c.s.tr.limit) return c.gp(0);
+  if (translate(c, c.s.tr.base + byte, Access::Read, pa, true) != Exec::Ok) return c.gp(0);
+  const uint32_t bits = static_cast<uint32_t>(c.mem.read(pa, 1) | (c.mem.read(pa + 1, 1) << 8));
+  if ((bits >> (port & 7)) & ((1u << size) - 1)) return c.gp(0);
+  return Exec::Ok;
+}
+
+namespace {
+
+Exec exec_in(Cpu& c, const Insn& i) {
+  const unsigned size = i.op[0].size;
+  const uint16_t port = i.op[1].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
+  if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
+  const uint32_t v = c.io.read(port, size);
+  if (size == 1) set_reg<uint8_t>(c, 0, static_cast<uint8_t>(v));
+  else if (size == 2) set_reg<uint16_t>(c, 0, static_cast<uint16_t>(v));
+  else set_reg<uint32_t>(c, 0, v);
+  return c.stop_requested ? Exec::Stop : Exec::Ok;
+}
+
+Exec exec_out(Cpu& c, const Insn& i) {
+  const unsigned size = i.op[1].size;
+  const uint16_t port = i.op[0].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
+  if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
+  const uint32_t v = static_cast<uint32_t>(c.s.regs[0] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1));
+  c.io.write(port, size, v);
+  return c.stop_requested ? Exec::Stop : Exec::Ok;
+}
+
+// --- TLB and cache control --------------------------------------------------------------
+
+Exec exec_invlpg(Cpu& c, const Insn& i) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  uint64_t la = c.seg_base[i.seg] + ea_of(c, i);
+  if (!c.long64) la &= 0xFFFFFFFF;
+  // INVLPG of a non-canonical address is a no-op (SDM INVLPG).
+  TlbEntry& e = tlb_slot(c, la);
+  if (((e.tag_r | e.tag_w | e.tag_x) != ~0ull) && (((e.tag_r >> 1) == (la >> 12)) || ((e.tag_w >> 1) == (la >> 12)) ||
+                                                   ((e.tag_x >> 1) == (la >> 12))))
+    e = TlbEntry{};
+  return Exec::Ok;
+}
+
+Exec exec_priv_nop(Cpu& c, const Insn&) { return need_cpl0(c); }  // WBINVD, INVD
+
+Exec exec_clflush(Cpu& c, const Insn& i) {
+  // Checked like a byte read (SDM CLFLUSH); no cache is modelled.
+  uint8_t v;
+  return read_mem(c, i.seg, ea_of(c, i), v);
+}
+
+Exec exec_swapgs(Cpu& c, const Insn&) {
+  if (!c.long64) return c.ud();
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  std::swap(c.s.seg[GS].base, c.s.kernel_gs_base);
+  c.update_mode();
+  return Exec::Ok;
+}
+
+// --- far RET and IRET -----------------------------------------------------------------------
+
+// Pops CS:RIP (and SS:RSP when returning to an outer level) for RETF and IRET, with the
+// checks of SDM RET "Operation" (protected mode, return to same or outer privilege).
+Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
+  uint64_t rip, cs, fl = 0, rsp = 0, ss = 0;
+  const unsigned n = osz;
+  if (Exec r = peek_stack(c, n, 0, rip); r != Exec::Ok) return r;
+  if (Exec r = peek_stack(c, n, n, cs); r != Exec::Ok) return r;
+  if (iret)
+    if (Exec r = peek_stack(c, n, 2 * n, fl); r != Exec::Ok) return r;
+  const unsigned words = iret ? 3 : 2;
+  const uint64_t mask = addr_mask(c.stack_size);
+  if (!(c.s.cr0 & cr0::PE)) {
+    c.s.seg[CS].sel = static_cast<uint16_t>(cs);
+    c.s.seg[CS].base = (cs & 0xFFFF) << 4;
+    c.s.rip() = n == 2 ? (rip & 0xFFFF) : (rip & 0xFFFFFFFF);
+    c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + words * n + extra) & mask);
+    if (iret) write_flags(c, fl, n);
+    c.update_mode();
+    return Exec::Ok;
+  }
+  if (iret && (c.s.rflags & rf::NT) && !(c.s.efer & efer::LMA)) {
+    c.log_msg("IRET with EFLAGS.NT (task return) is not supported yet");
+    return c.gp(0);
+  }
+  if (iret && (fl & rf::VM) && c.s.cpl == 0) {
+    c.log_msg("IRET to virtual-8086 mode is not supported");
+    return c.gp(0);
+  }
+  const uint16_t sel = static_cast<uint16_t>(cs);
+  const unsigned rpl = sel & 3;
+  if (rpl < c.s.cpl || (sel & 0xFFFC) == 0) return c.gp(sel & 0xFFFC);
+  uint64_t d;
+  if (Exec r = read_descriptor(c, sel, d); r != Exec::Ok) return r;
+  SegmentReg ncs = descriptor_to_segment(sel, d);
+  const uint32_t t = ar::type(ncs.ar);
+  if (!(ncs.ar & ar::S) || !(t & 8)) return c.gp(sel & 0xFFFC);
+  const unsigned dpl = ar::dpl(ncs.ar);
+  if ((t & 4) ? dpl > rpl : dpl != rpl) return c.gp(sel & 0xFFFC);
+  if (!(ncs.ar & ar::P)) return c.raise(kNP, sel & 0xFFFC);
+  const bool lm = c.s.efer & efer::LMA;
+  const bool target64 = lm && (ncs.ar & ar::L);
+  // Outer privilege, and every IRETQ from 64-bit mode, also pops SS:RSP.
+  const bool pops_stack = rpl > c.s.cpl || (iret && c.long64);
+  if (pops_stack) {
+    if (Exec r = peek_stack(c, n, (words)*n + (iret ? 0 : extra), rsp); r != Exec::Ok) return r;
+    if (Exec r = peek_stack(c, n, (words + 1) * n + (iret ? 0 : extra), ss); r != Exec::Ok) return r;
+  }
+  if (!target64) rip &= n == 2 ? 0xFFFF : 0xFFFFFFFF;
+  if (target64 ? !canonical(rip) : rip > ncs.limit) return c.gp(0);
+  const unsigned old_cpl = c.s.cpl;
+  // Commit: CS, CPL, flags, then the stack.
+  c.s.seg[CS] = ncs;
+  c.s.seg[CS].ar |= 1;
+  c.s.rip() = rip;
+  c.s.cpl = static_cast<uint8_t>(rpl);
+  if (iret) {
+    // write_flags applies the privilege rules of the old CPL.
+    const uint8_t cpl_now = c.s.cpl;
+    c.s.cpl = static_cast<uint8_t>(old_cpl);
+    write_flags(c, fl, n);
+    c.s.cpl = cpl_now;
+  }
+  if (pops_stack) {
+    c.update_mode();
+    const uint16_t ssel = static_cast<uint16_t>(ss);
+    if ((ssel & 0xFFFC) == 0 && lm && rpl < 3 && target64) {
+      c.s.seg[SS] = SegmentReg{ssel, 0, 0xFFFFFFFF, ar::Unusable | (rpl << 5)};
+    } else if (Exec r = load_data_segment(c, SS, ssel); r != Exec::Ok) {
+      c.s.cpl = static_cast<uint8_t>(old_cpl);
+      return r;
+    }
+    c.s.regs[4] = target64 ? rsp : (n == 2 ? (c.s.regs[4] & ~0xFFFFull) | (rsp & 0xFFFF) : rsp & 0xFFFFFFFF);
+    if (!iret) c.s.regs[4] += extra;
+    // Data segments the new privilege may not use become null (SDM RET, IRET).
+    if (rpl > old_cpl)
+      for (uint8_t sr : {ES, DS, FS, GS}) {
+        const SegmentReg& sg = c.s.seg[sr];
+        const bool conforming_code = (sg.ar & 8) && (sg.ar & 4);
+        if (!(sg.ar & ar::Unusable) && !conforming_code && ar::dpl(sg.ar) < rpl) c.s.seg[sr] = SegmentReg{0, 0, 0, ar::Unusable};
+      }
+  } else {
+    c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + words * n + extra) & mask);
+  }
+  c.update_mode();
+  return Exec::Ok;
+}
+
+}  // namespace
+
+Exec exec_far_ret(Cpu& c, const Insn& i) { return return_far(c, i.osz, i.imm & 0xFFFF, false); }
+Exec exec_iret(Cpu& c, const Insn& i) {
+  const Exec r = return_far(c, i.osz, 0, true);
+  if (r == Exec::Ok) c.next_check = 0;  // IF may have changed
+  return r;
+}
+
+bool bind_system(Insn& i) {
+  switch (i.mnemonic) {
+    case M(MOV):
+      if (i.op[0].kind == OpKind::Cr || i.op[1].kind == OpKind::Cr) i.fn = exec_mov_cr;
+      else if (i.op[0].kind == OpKind::Dr || i.op[1].kind == OpKind::Dr) i.fn = exec_mov_dr;
+      else if (i.op[0].kind == OpKind::Seg || i.op[1].kind == OpKind::Seg) i.fn = exec_mov_sreg;
+      else return false;
+      return true;
+    case M(CLTS): i.fn = exec_clts; return true;
+    case M(SMSW): i.fn = exec_smsw; return true;
+    case M(LMSW): i.fn = exec_lmsw; return true;
+    case M(LGDT): case M(LIDT): i.fn = exec_lgdt_lidt; return true;
+    case M(SGDT): case M(SIDT): i.fn = exec_sgdt_sidt; return true;
+    case M(LLDT): case M(LTR): i.fn = exec_lldt_ltr; return true;
+    case M(SLDT): case M(STR): i.fn = exec_sldt_str; return true;
+    case M(RDMSR): i.fn = exec_rdmsr; return true;
+    case M(WRMSR): i.fn = exec_wrmsr; return true;
+    case M(CPUID): i.fn = exec_cpuid; return true;
+    case M(RDTSC): i.fn = exec_rdtsc; return true;
+    case M(CLI): i.fn = exec_cli; return true;
+    case M(STI): i.fn = exec_sti; return true;
+    case M(HLT): i.fn = exec_hlt; return true;
+    case M(IN): i.fn = exec_in; return true;
+    case M(OUT): i.fn = exec_out; return true;
+    case M(INVLPG): i.fn = exec_invlpg; return true;
+    case M(WBINVD): case M(INVD): i.fn = exec_priv_nop; return true;
+    case M(CLFLUSH): i.fn = exec_clflush; return true;
+    case M(SWAPGS): i.fn = exec_swapgs; return true;
+    default: return false;
+  }
+}
+
+}  // namespace vp

@@ -1,0 +1,26 @@
+// System-level helpers shared by several instruction families (segments, flags, far
+// transfers); implemented in system.cpp and segments.cpp.
+#pragma once
+#include "exec.h"
+
+namespace vp {
+
+// Writes RFLAGS from POPF/IRET-style data with the privilege rules of POPF (SDM POPF).
+void write_flags(Cpu& c, uint64_t v, unsigned osz);
+
+// Loads data segment register `seg` (DS ES FS GS SS) with `sel`, with every check of
+// SDM Vol. 2 MOV "Operation" (protected mode) or the real-mode rule base = sel << 4.
+Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel);
+Exec pop_segment(Cpu& c, const Insn& i);
+
+// Reads the 8-byte descriptor for `sel` from the GDT or LDT; #GP(sel) past the limit.
+Exec read_descriptor(Cpu& c, uint16_t sel, uint64_t& desc, uint8_t fault_vec = kGP);
+// Expands a legacy descriptor into a segment register (VMX access-rights layout).
+SegmentReg descriptor_to_segment(uint16_t sel, uint64_t desc, uint64_t desc_hi = 0);
+// Far transfer to a code segment: checks and loads CS and RIP (SDM JMP/CALL far,
+// direct code-segment targets).
+Exec far_jump(Cpu& c, uint16_t sel, uint64_t offset, unsigned osz, bool is_call);
+// Marks a descriptor accessed in memory, as segment loads do (SDM Vol. 3 3.4.5.1).
+void set_accessed(Cpu& c, uint16_t sel, uint64_t desc);
+
+}  // namespace vp

@@ -1,0 +1,324 @@
+// Linear-address translation (SDM Vol. 3 chapter 4 "Paging"): 32-bit, PAE and 4-level
+// paging, access rights (4.6), accessed/dirty flags (4.8), page-fault error codes (4.7),
+// and the software TLB that caches translations (4.10).
+#include <cstring>
+
+#include "access.h"
+
+namespace vp {
+namespace {
+
+constexpr uint64_t P = 1, RW = 2, US = 4, PS = 0x80, A = 0x20, D = 0x40, G = 0x100;
+constexpr uint64_t XD = 1ull << 63;
+
+// #PF error code bits (SDM Vol. 3 4.7).
+constexpr uint32_t kPfP = 1, kPfW = 2, kPfU = 4, kPfRsvd = 8, kPfI = 16;
+
+struct Walk {
+  uint64_t pa = 0;        // translated physical address
+  uint64_t page_mask = 0;  // offset bits of the page
+  bool rw = true, us = true, xd = false, global = false, dirty = false;
+  uint64_t entry_pa[5] = {};  // physical addresses of the entries used, top level first
+  uint64_t entry[5] = {};
+  unsigned levels = 0;
+};
+
+uint64_t phys_mask(const Cpu& c) { return ((1ull << c.model.maxphyaddr) - 1) & ~0xFFFull; }
+
+uint64_t read_entry(Cpu& c, uint64_t pa, bool wide) { return c.mem.read(pa, wide ? 8 : 4); }
+
+Exec page_fault(Cpu& c, uint64_t la, uint32_t err) {
+  c.fault_cr2 = la;
+  return c.raise(kPF, err);
+}
+
+// Reserved bits of a 64-bit paging-structure entry at `level` (4 = PML4 .. 1 = PT),
+// SDM Vol. 3 4.5 tables 4-14..4-19 and 4.4.2 for PAE.
+uint64_t reserved_bits(const Cpu& c, unsigned level, uint64_t e, bool pae_legacy) {
+  uint64_t rsvd = ~phys_mask(c) & 0x000FFFFFFFFFF000ull;  // address bits above MAXPHYADDR
+  if (!(c.s.efer & efer::NXE)) rsvd |= XD;
+  if (level == 4 && (e & PS)) rsvd |= PS;      // PML4E.PS is reserved
+  if (level == 3 && (e & PS)) rsvd |= 0x3FFFE000ull;  // 1 GiB page: bits 29:13
+  if (level == 2 && (e & PS)) rsvd |= 0x1FE000ull;    // 2 MiB page: bits 20:13
+  if (pae_legacy) rsvd |= 0x7FF0000000000000ull;  // PAE entries: bits 62:52 reserved too (4.4.2)
+  return e & rsvd;
+}
+
+}  // namespace
+
+Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_supervisor) {
+  const bool user = c.s.cpl == 3 && !implicit_supervisor;
+  const bool write = acc == Access::Write;
+  const bool fetch = acc == Access::Fetch;
+  TlbEntry& slot = tlb_slot(c, la);
+  const uint64_t key = ((la >> 12) << 1) | (user ? 1 : 0);
+
+  if (!c.paging) {
+    pa_out = la & 0xFFFFFFFFull;  // A20 is always on (docs/system.md)
+    const uint64_t page = pa_out & ~0xFFFull;
+    uint8_t* host = c.mem.ram_page(page);
+    slot = TlbEntry{};
+    slot.tag_r = slot.tag_w = slot.tag_x = key;
+    slot.pa = page;
+    slot.host_r = host;
+    slot.host_w = (host && !c.mem.is_code(page)) ? host : nullptr;
+    return Exec::Ok;
+  }
+
+  Walk w;
+  const uint32_t err_base = (write ? kPfW : 0) | (user ? kPfU : 0) |
+                            (fetch && ((c.s.efer & efer::NXE) || (c.s.cr4 & cr4::SMEP)) ? kPfI : 0);
+  const bool pae = c.s.cr4 & cr4::PAE;
+  if (!pae) {
+    // 32-bit paging (SDM Vol. 3 4.3).
+    const uint64_t pde_pa = (c.s.cr3 & 0xFFFFF000ull) | ((la >> 20) & 0xFFC);
+    const uint64_t pde = read_entry(c, pde_pa, false);
+    if (!(pde & P)) return page_fault(c, la, err_base);
+    w.entry_pa[w.levels] = pde_pa;
+    w.entry[w.levels++] = pde;
+    w.rw = pde & RW;
+    w.us = pde & US;
+    if ((pde & PS) && (c.s.cr4 & cr4::PSE)) {
+      // 4 MiB page; PDE bits 20:13 give physical bits 39:32 (PSE-36), bit 21 reserved.
+      const uint64_t hi = ((pde >> 13) & 0xFF) << 32;
+      if ((pde & (1u << 21)) || (hi & ~((1ull << c.model.maxphyaddr) - 1)))
+        return page_fault(c, la, err_base | kPfP | kPfRsvd);
+      w.pa = (pde & 0xFFC00000ull) | hi | (la & 0x3FFFFF);
+      w.page_mask = 0x3FFFFF;
+      w.global = pde & G;
+      w.dirty = pde & D;
+    } else {
+      const uint64_t pte_pa = (pde & 0xFFFFF000ull) | ((la >> 10) & 0xFFC);
+      const uint64_t pte = read_entry(c, pte_pa, false);
+      if (!(pte & P)) return page_fault(c, la, err_base);
+      w.entry_pa[w.levels] = pte_pa;
+      w.entry[w.levels++] = pte;
+      w.rw = w.rw && (pte & RW);
+      w.us = w.us && (pte & US);
+      w.pa = (pte & 0xFFFFF000ull) | (la & 0xFFF);
+      w.page_mask = 0xFFF;
+      w.global = pte & G;
+      w.dirty = pte & D;
+    }
+  } else {
+    // PAE (SDM 4.4) or 4-level paging (4.5): walk from PML4 or from a PDPTE register.
+    const bool lm = c.s.efer & efer::LMA;
+    unsigned level;
+    uint64_t table;
+    if (lm) {
+      level = 4;
+      table = c.s.cr3 & phys_mask(c);
+    } else {
+      const uint64_t pdpte = c.pdpte[(la >> 30) & 3];
+      if (!(pdpte & P)) return page_fault(c, la, err_base);
+      level = 2;
+      table = pdpte & phys_mask(c);
+    }
+    for (;; --level) {
+      const unsigned shift = 12 + 9 * (level - 1);
+      const uint64_t epa = table | (((la >> shift) & 0x1FF) << 3);
+      const uint64_t e = read_entry(c, epa, true);
+      if (!(e & P)) return page_fault(c, la, err_base);
+      if (reserved_bits(c, level, e, !lm)) return page_fault(c, la, err_base | kPfP | kPfRsvd);
+      w.entry_pa[w.levels] = epa;
+      w.entry[w.levels++] = e;
+      w.rw = w.rw && (e & RW);
+      w.us = w.us && (e & US);
+      w.xd = w.xd || (e & XD);
+      const bool leaf = level == 1 || ((level == 2 || level == 3) && (e & PS));
+      if (leaf) {
+        w.page_mask = (1ull << shift) - 1;
+        w.pa = (e & phys_mask(c) & ~w.page_mask) | (la & w.page_mask);
+        w.global = e & G;
+        w.dirty = e & D;
+        break;
+      }
+      table = e & phys_mask(c);
+    }
+  }
+
+  // Access rights (SDM Vol. 3 4.6).
+  const bool wp = c.s.cr0 & cr0::WP;
+  bool ok = true;
+  if (user) {
+    ok = w.us && (!write || w.rw) && !(fetch && w.xd && (c.s.efer & efer::NXE));
+  } else {
+    if (write && !w.rw && wp) ok = false;
+    if (fetch && w.xd && (c.s.efer & efer::NXE)) ok = false;
+    if (fetch && w.us && (c.s.cr4 & cr4::SMEP)) ok = false;
+    // SMAP: supervisor data access to a user page, unless EFLAGS.AC permits an explicit one.
+    if (!fetch && w.us && (c.s.cr4 & cr4::SMAP) && (implicit_supervisor || !(c.s.rflags & rf::AC) || c.s.cpl == 3))
+      ok = false;
+  }
+  if (!ok) return page_fault(c, la, err_base | kPfP);
+
+  // Accessed and dirty flags (SDM Vol. 3 4.8): set in every entry used, dirty in the leaf.
+  for (unsigned i = 0; i < w.levels; ++i) {
+    const bool leaf = i + 1 == w.levels;
+    uint64_t e = w.entry[i];
+    uint64_t ne = e | A;
+    if (leaf && write) ne |= D;
+    if (ne != e) c.mem.write(w.entry_pa[i], pae ? 8 : 4, pae ? ne : (ne & 0xFFFFFFFFull));
+  }
+  if (write) w.dirty = true;
+
+  pa_out = w.pa;
+  const uint64_t page = w.pa & ~0xFFFull;
+  uint8_t* host = c.mem.ram_page(page);
+  slot = TlbEntry{};
+  slot.pa = page;
+  slot.host_r = host;
+  slot.host_w = (host && !c.mem.is_code(page)) ? host : nullptr;
+  slot.global = w.global && (c.s.cr4 & cr4::PGE);
+  // Cache only the rights this translation proved, for this privilege. A supervisor access
+  // to a user page under SMAP depends on EFLAGS.AC, which the tag does not hold: not cached.
+  if (!user && w.us && (c.s.cr4 & cr4::SMAP)) return Exec::Ok;
+  slot.tag_r = key;
+  if (w.dirty && (user ? (w.us && w.rw) : (w.rw || !wp))) slot.tag_w = key;
+  if (fetch) slot.tag_x = key;
+  return Exec::Ok;
+}
+
+Exec read_slow(Cpu& c, uint64_t la, unsigned size, uint64_t& v, Access acc) {
+  const unsigned off = la & 0xFFF;
+  if (off + size > 0x1000) {
+    // Page-crossing access: both pages must translate before any data moves.
+    uint64_t pa0, pa1;
+    const unsigned first = 0x1000 - off;
+    if (Exec r = translate(c, la, acc, pa0); r != Exec::Ok) return r;
+    if (Exec r = translate(c, la + first, acc, pa1); r != Exec::Ok) return r;
+    uint8_t b[8];
+    for (unsigned i = 0; i < size; ++i)
+      b[i] = static_cast<uint8_t>(c.mem.read(i < first ? pa0 + i : pa1 + (i - first), 1));
+    v = 0;
+    std::memcpy(&v, b, size);
+    return Exec::Ok;
+  }
+  const TlbEntry& e = tlb_slot(c, la);
+  uint64_t pa;
+  if (e.tag_r == tlb_key(c, la) && acc != Access::Fetch) {
+    pa = e.pa | off;
+  } else if (Exec r = translate(c, la, acc, pa); r != Exec::Ok) {
+    return r;
+  }
+  v = c.mem.read(pa, size);
+  return Exec::Ok;
+}
+
+Exec probe_write(Cpu& c, uint64_t la, unsigned size) {
+  uint64_t pa;
+  const TlbEntry& e = tlb_slot(c, la);
+  if (e.tag_w != tlb_key(c, la))
+    if (Exec r = translate(c, la, Access::Write, pa); r != Exec::Ok) return r;
+  const uint64_t last = la + size - 1;
+  if ((last ^ la) >> 12) {
+    const TlbEntry& e2 = tlb_slot(c, last);
+    if (e2.tag_w != tlb_key(c, last))
+      if (Exec r = translate(c, last, Access::Write, pa); r != Exec::Ok) return r;
+  }
+  return Exec::Ok;
+}
+
+Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
+  const unsigned off = la & 0xFFF;
+  if (off + size > 0x1000) {
+    uint64_t pa0, pa1;
+    const unsigned first = 0x1000 - off;
+    if (Exec r = translate(c, la, Access::Write, pa0); r != Exec::Ok) return r;
+    if (Exec r = translate(c, la + first, Access::Write, pa1); r != Exec::Ok) return r;
+    for (unsigned i = 0; i < size; ++i)
+      c.mem.write(i < first ? pa0 + i : pa1 + (i - first), 1, (v >> (8 * i)) & 0xFF);
+    return Exec::Ok;
+  }
+  const TlbEntry& e = tlb_slot(c, la);
+  uint64_t pa;
+  if (e.tag_w == tlb_key(c, la)) {
+    pa = e.pa | off;
+  } else if (Exec r = translate(c, la, Access::Write, pa); r != Exec::Ok) {
+    return r;
+  }
+  c.mem.write(pa, size, v);
+  return c.stop_requested ? Exec::Stop : Exec::Ok;
+}
+
+void Cpu::flush_tlb(bool include_global) {
+  for (TlbEntry& e : tlb)
+    if (include_global || !e.global) e = TlbEntry{};
+}
+
+// --- segmentation --------------------------------------------------------------------
+
+Exec seg_fault(Cpu& c, uint8_t seg) { return seg == SS ? c.raise(kSS, 0) : c.gp(0); }
+
+Exec seg_check_legacy(Cpu& c, uint8_t seg, uint64_t ea, unsigned size, Access acc) {
+  const SegmentReg& s = c.s.seg[seg];
+  // SDM Vol. 3 5.3 (limit) and 5.4.1 / 3.4.5.1 (type). In real mode the hidden cache
+  // still applies (its limit is normally 0xFFFF).
+  const bool pm = c.s.cr0 & cr0::PE;
+  if (pm) {
+    if (s.ar & ar::Unusable) return seg_fault(c, seg);
+    const uint32_t t = ar::type(s.ar);
+    const bool code = t & 8;
+    if (acc == Access::Write && (code || !(t & 2))) return seg_fault(c, seg);
+    if (acc == Access::Read && code && !(t & 2)) return seg_fault(c, seg);
+    if (!code && (t & 4)) {
+      // Expand-down: valid offsets are limit+1 .. 0xFFFF or 0xFFFFFFFF.
+      const uint64_t top = (s.ar & ar::DB) ? 0xFFFFFFFFull : 0xFFFFull;
+      if (ea <= s.limit || ea + size - 1 > top) return seg_fault(c, seg);
+      return Exec::Ok;
+    }
+  }
+  if (ea + size - 1 > s.limit) return seg_fault(c, seg);
+  return Exec::Ok;
+}
+
+// --- stack ---------------------------------------------------------------------------
+
+Exec push_value(Cpu& c, unsigned size, uint64_t v) {
+  const uint64_t mask = addr_mask(c.stack_size);
+  uint64_t& rsp = c.s.regs[4];
+  const uint64_t nsp = (rsp - size) & mask;
+  uint64_t la;
+  if (Exec r = linear(c, SS, nsp, size, Access::Write, la); r != Exec::Ok) return r;
+  Exec r;
+  switch (size) {
+    case 2: r = write_lin<uint16_t>(c, la, static_cast<uint16_t>(v)); break;
+    case 4: r = write_lin<uint32_t>(c, la, static_cast<uint32_t>(v)); break;
+    default: r = write_lin<uint64_t>(c, la, v); break;
+  }
+  if (r == Exec::Fault) return r;
+  rsp = (rsp & ~mask) | nsp;
+  return Exec::Ok;
+}
+
+Exec peek_stack(Cpu& c, unsigned size, uint64_t off, uint64_t& v) {
+  const uint64_t mask = addr_mask(c.stack_size);
+  const uint64_t sp = (c.s.regs[4] + off) & mask;
+  uint64_t la;
+  if (Exec r = linear(c, SS, sp, size, Access::Read, la); r != Exec::Ok) return r;
+  switch (size) {
+    case 2: {
+      uint16_t x;
+      Exec r = read_lin(c, la, x);
+      v = x;
+      return r;
+    }
+    case 4: {
+      uint32_t x;
+      Exec r = read_lin(c, la, x);
+      v = x;
+      return r;
+    }
+    default: return read_lin(c, la, v);
+  }
+}
+
+Exec pop_value(Cpu& c, unsigned size, uint64_t& v) {
+  if (Exec r = peek_stack(c, size, 0, v); r != Exec::Ok) return r;
+  const uint64_t mask = addr_mask(c.stack_size);
+  uint64_t& rsp = c.s.regs[4];
+  rsp = (rsp & ~mask) | ((rsp + size) & mask);
+  return Exec::Ok;
+}
+
+}  // namespace vp
