@@ -1,0 +1,56 @@
+// Guest MIPS of the interpreter on the shared reference loop (bench/guest/work.inc, the
+// same bytes Bochs and QEMU run in ../shared/bench): boot to long mode, 2,000,000 loop
+// iterations (4 + 16.5 * N instructions), print the checksum, exit.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "vp/core/cpu.h"
+
+namespace {
+
+struct Exit : vp::IoDevice {
+  vp::Cpu* cpu = nullptr;
+  uint32_t io_read(uint16_t, unsigned) override { return 0; }
+  void io_write(uint16_t port, unsigned, uint32_t) override {
+    if (port == 0xF4) cpu->stop_requested = true;
+  }
+};
+
+std::vector<uint8_t> load(const char* path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+uint64_t run_image(const std::vector<uint8_t>& img) {
+  vp::PhysMemory mem(64ull << 20);
+  vp::IoBus io;
+  Exit dev;
+  io.map(0xE9, 1, &dev);
+  io.map(0xF4, 4, &dev);
+  vp::Cpu cpu(mem, io);
+  dev.cpu = &cpu;
+  mem.write_block(0x7C00, img.data(), img.size());
+  cpu.s.seg[vp::CS] = vp::SegmentReg{0, 0, 0xFFFF, 0x9B};
+  cpu.s.rip() = 0x7C00;
+  cpu.state_changed();
+  cpu.run(~0ull);
+  return cpu.icount;
+}
+
+void BM_InterpreterReferenceLoop(benchmark::State& state) {
+  const auto img = load(VP_BENCH_BIN);
+  const uint64_t boot_only = run_image(load(VP_BOOT2_BIN));
+  uint64_t insns = 0;
+  for (auto _ : state) insns += run_image(img) - boot_only;
+  // Guest instructions of the loop itself, per second of host time, in millions.
+  state.counters["guest_MIPS"] = benchmark::Counter(static_cast<double>(insns) / 1e6, benchmark::Counter::kIsRate);
+  state.counters["insns_per_run"] = static_cast<double>(insns) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_InterpreterReferenceLoop)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();
