@@ -97,8 +97,12 @@ const Insn* Cpu::fetch() {
     }
     return &d.insn;
   }
+  return fetch_slow(la, pa, d);
+}
 
-  // Slow path: read up to 15 bytes, possibly from the next page, and decode.
+// Decode-cache miss: read up to 15 bytes, possibly from the next page, and decode.
+const Insn* Cpu::fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d) {
+  const uint64_t rip = s.rip();
   uint8_t bytes[16] = {};
   const unsigned avail = static_cast<unsigned>(0x1000 - (pa & 0xFFF));
   const unsigned first = avail < 15 ? avail : 15;

@@ -173,6 +173,7 @@ class Cpu {
 
  private:
   const Insn* fetch();
+  [[gnu::noinline]] const Insn* fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d);
   bool check_events();
   unsigned delivering_ = 0;  // nesting depth of exception delivery (#DF, triple fault)
   uint8_t first_vector_ = 0;
