@@ -2,19 +2,165 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
+#include "vp/core/cpu.h"
+#include "vp/platform/devices.h"
+#include "vp/platform/flat_loader.h"
+#include "vp/platform/load_error.h"
+#include "vp/platform/multiboot.h"
 #include "vp_version.h"
 
 namespace {
-// Exit statuses shared by every subcommand (documented in README.md).
+
+// Exit statuses (README.md "Exit statuses"). Odd statuses belong to the guest's
+// isa-debug-exit writes: (v << 1) | 1, as with QEMU.
+constexpr int kExitHalted = 0;
 constexpr int kExitUsage = 2;
+constexpr int kExitBadImage = 4;
+constexpr int kExitTripleFault = 6;
+constexpr int kExitInsnLimit = 8;
+
+struct RunOptions {
+  std::string image;
+  uint64_t mem_mib = 128;
+  std::string cmdline;
+  std::vector<std::string> modules;
+  uint64_t max_insns = 0;
+  std::string flat;
+  bool quiet = false;
+};
+
+void apply(vp::SegmentReg& r, const vp::SegmentState& s) { r = vp::SegmentReg{s.selector, s.base, s.limit, s.access_rights}; }
+
+void dump_registers(const vp::Cpu& c) {
+  static const char* names[] = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+                                "r8",  "r9",  "r10", "r11", "r12", "r13", "r14", "r15"};
+  for (int k = 0; k < 16; ++k)
+    std::fprintf(stderr, "  %-3s %016llx%s", names[k], static_cast<unsigned long long>(c.s.regs[k]), k % 4 == 3 ? "\n" : "");
+  std::fprintf(stderr, "  rip %016llx  rflags %08llx  cs %04x ss %04x  cpl %u\n",
+               static_cast<unsigned long long>(c.s.rip()), static_cast<unsigned long long>(c.s.rflags), c.s.seg[vp::CS].sel,
+               c.s.seg[vp::SS].sel, c.s.cpl);
+  std::fprintf(stderr, "  cr0 %08llx cr2 %016llx cr3 %016llx cr4 %08llx efer %llx\n",
+               static_cast<unsigned long long>(c.s.cr0), static_cast<unsigned long long>(c.s.cr2),
+               static_cast<unsigned long long>(c.s.cr3), static_cast<unsigned long long>(c.s.cr4),
+               static_cast<unsigned long long>(c.s.efer));
+}
+
+int run(const RunOptions& o) {
+  std::ifstream f(o.image, std::ios::binary);
+  if (!f) {
+    std::fprintf(stderr, "vanderpool: cannot open image '%s'\n", o.image.c_str());
+    return kExitBadImage;
+  }
+  const std::vector<uint8_t> image{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  if (o.mem_mib == 0 || o.mem_mib > 65536) {
+    std::fprintf(stderr, "vanderpool: --mem must be between 1 and 65536 MiB\n");
+    return kExitUsage;
+  }
+  vp::PhysMemory mem(o.mem_mib << 20);
+  vp::IoBus io;
+  auto out = [](uint8_t b) {
+    std::fputc(b, stdout);
+    if (b == '\n') std::fflush(stdout);
+  };
+  vp::Devices dev(vp::DeviceConfig{out, out, mem.ram_size(), 1});
+  dev.map_on(io);
+  vp::Cpu cpu(mem, io);
+  if (!o.quiet) cpu.log = [](const std::string& m) { std::fprintf(stderr, "vanderpool: %s\n", m.c_str()); };
+  // The debug-exit device stops the CPU right after the OUT that wrote it.
+  cpu.stop_probe = [&dev] { return dev.debug_exit.requested(); };
+  try {
+    if (!o.flat.empty()) {
+      const uint64_t addr = std::stoull(o.flat, nullptr, 0);
+      if (addr > 0xFFFF0) throw vp::LoadError("--flat address must be below 0xFFFF0 (real mode)");
+      vp::load_flat(mem, image, addr);
+      // Entered in real mode at 0000:ADDR (or SEG:0 for addresses above 64 KiB).
+      const uint16_t seg = static_cast<uint16_t>(addr >> 4 > 0xFFF ? (addr >> 4) & 0xF000 : 0);
+      cpu.s.seg[vp::CS] = vp::SegmentReg{seg, uint64_t{seg} << 4, 0xFFFF, 0x9B};
+      cpu.s.rip() = addr - (uint64_t{seg} << 4);
+    } else {
+      std::vector<vp::Module> mods;
+      for (const std::string& spec : o.modules) {
+        const auto comma = spec.find(',');
+        const std::string path = spec.substr(0, comma);
+        std::ifstream mf(path, std::ios::binary);
+        if (!mf) throw vp::LoadError("cannot open module '" + path + "'");
+        mods.push_back({path, {std::istreambuf_iterator<char>(mf), std::istreambuf_iterator<char>()},
+                        comma == std::string::npos ? "" : spec.substr(comma + 1)});
+      }
+      const vp::LoadResult r = vp::load_multiboot(mem, image, o.image, o.cmdline, mods);
+      if (!o.quiet)
+        for (const std::string& w : r.warnings) std::fprintf(stderr, "vanderpool: warning: %s\n", w.c_str());
+      const vp::EntryState& e = r.entry;
+      cpu.s.regs[0] = e.eax;
+      cpu.s.regs[3] = e.ebx;
+      cpu.s.rip() = e.eip;
+      cpu.s.cr0 = e.cr0;
+      cpu.s.rflags = e.rflags;
+      apply(cpu.s.seg[vp::CS], e.cs);
+      apply(cpu.s.seg[vp::DS], e.ds);
+      apply(cpu.s.seg[vp::ES], e.es);
+      apply(cpu.s.seg[vp::FS], e.fs);
+      apply(cpu.s.seg[vp::GS], e.gs);
+      apply(cpu.s.seg[vp::SS], e.ss);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vanderpool: %s: %s\n", o.image.c_str(), e.what());
+    return kExitBadImage;
+  }
+  cpu.state_changed();
+
+  const uint64_t budget = o.max_insns ? o.max_insns : ~0ull;
+  for (;;) {
+    // Run in slices so a debug-exit write is seen promptly without a per-instruction check.
+    const vp::StopReason why = cpu.run(o.max_insns ? budget - cpu.icount : (1ull << 20));
+    if (dev.debug_exit.requested()) {
+      std::fflush(stdout);
+      return dev.debug_exit.status() & 0xFF;
+    }
+    switch (why) {
+      case vp::StopReason::InsnLimit:
+        if (o.max_insns && cpu.icount >= budget) {
+          std::fflush(stdout);
+          std::fprintf(stderr, "vanderpool: instruction limit (%llu) reached at %s\n",
+                       static_cast<unsigned long long>(budget), cpu.describe_at(cpu.s.rip()).c_str());
+          return kExitInsnLimit;
+        }
+        continue;
+      case vp::StopReason::Halted:
+        std::fflush(stdout);
+        if (!o.quiet) std::fprintf(stderr, "vanderpool: the CPU halted with nothing to wake it\n");
+        return kExitHalted;
+      case vp::StopReason::TripleFault:
+        std::fflush(stdout);
+        std::fprintf(stderr, "vanderpool: triple fault (shutdown) at %s\n", cpu.describe_at(cpu.s.rip()).c_str());
+        dump_registers(cpu);
+        return kExitTripleFault;
+      default: continue;
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"Vanderpool: a deterministic x86-64 emulator with a faithful Intel VT-x model", "vanderpool"};
   app.set_version_flag("--version", std::string("vanderpool ") + VP_VERSION);
   app.require_subcommand(0, 1);
+  RunOptions o;
+  CLI::App* run_cmd = app.add_subcommand("run", "Load a Multiboot kernel (or a flat binary) and run it");
+  run_cmd->add_option("IMAGE", o.image, "Multiboot v1 kernel (ELF32, ELF64 or a.out kludge), or a flat binary with --flat")
+      ->required();
+  run_cmd->add_option("--mem", o.mem_mib, "Guest RAM in MiB")->capture_default_str();
+  run_cmd->add_option("--cmdline", o.cmdline, "Multiboot command line (after the image path, as QEMU builds it)");
+  run_cmd->add_option("--module", o.modules, "Multiboot module FILE[,STRING] (repeatable)");
+  run_cmd->add_option("--max-insns", o.max_insns, "Stop after N instructions (exit status 8)");
+  run_cmd->add_option("--flat", o.flat, "Load IMAGE as a flat binary at ADDR and enter it in real mode");
+  run_cmd->add_flag("--quiet", o.quiet, "No diagnostics on stderr except fatal ones");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -27,8 +173,7 @@ int main(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  if (app.get_subcommands().empty()) {
-    std::fputs(app.help().c_str(), stdout);
-  }
+  if (run_cmd->parsed()) return run(o);
+  std::fputs(app.help().c_str(), stdout);
   return 0;
 }

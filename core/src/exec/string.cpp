@@ -112,6 +112,7 @@ template <Str OP> struct StringOp {
           case Str::Outs:
             if (Exec r = read_mem(c, src_seg, rsi & am, a); r != Exec::Ok) return r;
             c.io.write(static_cast<uint16_t>(c.s.regs[2]), sizeof(T), a);
+            c.device_stop();
             advance(rsi);
             break;
         }

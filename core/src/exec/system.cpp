@@ -468,7 +468,7 @@ Exec exec_out(Cpu& c, const Insn& i) {
   if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
   const uint32_t v = static_cast<uint32_t>(c.s.regs[0] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1));
   c.io.write(port, size, v);
-  return c.stop_requested ? Exec::Stop : Exec::Ok;
+  return c.device_stop() ? Exec::Stop : Exec::Ok;
 }
 
 // --- TLB and cache control --------------------------------------------------------------

@@ -105,6 +105,12 @@ class Cpu {
   uint64_t icount = 0;  // retired instructions
   uint64_t clock = 0;   // modelled cycles
   bool stop_requested = false;  // set by devices; checked after I/O and MMIO writes
+  // Optional: asked after every port write whether a device wants the machine stopped.
+  std::function<bool()> stop_probe;
+  bool device_stop() {
+    if (stop_probe && stop_probe()) stop_requested = true;
+    return stop_requested;
+  }
   InterruptController* intc = nullptr;
   // Platform MSRs (local APIC ...): return true when the MSR exists. A write hook
   // returning false makes WRMSR raise #GP(0).
