@@ -242,16 +242,19 @@ Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
+// SLDT, STR, MOV r/m, Sreg: a register destination gets the selector zero-extended to the
+// operand size (SDM MOV, Pentium Pro and later); a memory destination is 16 bits.
+Exec store_selector(Cpu& c, const Insn& i, uint16_t sel) {
+  if (i.op[0].kind != OpKind::Gpr) return write_mem<uint16_t>(c, i.seg, ea_of(c, i), sel);
+  if (i.osz == 2) set_reg<uint16_t>(c, i.op[0].reg, sel);
+  else if (i.osz == 4) set_reg<uint32_t>(c, i.op[0].reg, sel);
+  else set_reg<uint64_t>(c, i.op[0].reg, sel);
+  return Exec::Ok;
+}
+
 Exec exec_sldt_str(Cpu& c, const Insn& i) {
   if (!(c.s.cr0 & cr0::PE)) return c.ud();
-  const uint16_t sel = i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel;
-  if (i.op[0].kind == OpKind::Gpr) {
-    if (i.osz == 2) set_reg<uint16_t>(c, i.op[0].reg, sel);
-    else if (i.osz == 4) set_reg<uint32_t>(c, i.op[0].reg, sel);
-    else set_reg<uint64_t>(c, i.op[0].reg, sel);
-    return Exec::Ok;
-  }
-  return write_mem<uint16_t>(c, i.seg, ea_of(c, i), sel);
+  return store_selector(c, i, i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel);
 }
 
 Exec exec_mov_sreg(Cpu& c, const Insn& i) {
@@ -267,15 +270,7 @@ Exec exec_mov_sreg(Cpu& c, const Insn& i) {
     }
     return Exec::Ok;
   }
-  const uint16_t sel = c.s.seg[i.op[1].reg].sel;
-  if (i.op[0].kind == OpKind::Gpr) {
-    // A register destination gets the selector zero-extended (SDM MOV, Pentium Pro and later).
-    if (i.osz == 2) set_reg<uint16_t>(c, i.op[0].reg, sel);
-    else if (i.osz == 4) set_reg<uint32_t>(c, i.op[0].reg, sel);
-    else set_reg<uint64_t>(c, i.op[0].reg, sel);
-    return Exec::Ok;
-  }
-  return write_mem<uint16_t>(c, i.seg, ea_of(c, i), sel);
+  return store_selector(c, i, c.s.seg[i.op[1].reg].sel);
 }
 
 // --- MSRs (SDM Vol. 4) -------------------------------------------------------------------
