@@ -103,7 +103,49 @@ inline void set_reg(Cpu& c, uint8_t off, T v) {
   }
 }
 
+// Accesses whose width (1, 2, 4 or 8 bytes) is only known at run time.
+Exec read_lin_sized(Cpu& c, uint64_t la, unsigned size, uint64_t& v);
+Exec write_lin_sized(Cpu& c, uint64_t la, unsigned size, uint64_t v);
+inline Exec read_mem_sized(Cpu& c, uint8_t seg, uint64_t ea, unsigned size, uint64_t& v) {
+  uint64_t la;
+  if (Exec r = linear(c, seg, ea, size, Access::Read, la); r != Exec::Ok) return r;
+  return read_lin_sized(c, la, size, v);
+}
+inline Exec write_mem_sized(Cpu& c, uint8_t seg, uint64_t ea, unsigned size, uint64_t v) {
+  uint64_t la;
+  if (Exec r = linear(c, seg, ea, size, Access::Write, la); r != Exec::Ok) return r;
+  return write_lin_sized(c, la, size, v);
+}
+inline void set_reg_sized(Cpu& c, uint8_t off, unsigned size, uint64_t v) {
+  switch (size) {
+    case 1: set_reg<uint8_t>(c, off, static_cast<uint8_t>(v)); break;
+    case 2: set_reg<uint16_t>(c, off, static_cast<uint16_t>(v)); break;
+    case 4: set_reg<uint32_t>(c, off, static_cast<uint32_t>(v)); break;
+    default: set_reg<uint64_t>(c, off, v); break;
+  }
+}
+inline uint64_t get_reg_sized(const Cpu& c, uint8_t off, unsigned size) {
+  switch (size) {
+    case 1: return get_reg<uint8_t>(c, off);
+    case 2: return get_reg<uint16_t>(c, off);
+    case 4: return get_reg<uint32_t>(c, off);
+    default: return get_reg<uint64_t>(c, off);
+  }
+}
+
+// A register used as an address or counter (SI, DI, CX, ...) takes a new value at the
+// address size: 16-bit updates keep the upper bits, 32-bit ones zero-extend.
+inline void set_addr_reg(uint64_t& r, uint64_t v, uint8_t asz) {
+  const uint64_t m = addr_mask(asz);
+  r = asz == 2 ? (r & ~m) | (v & m) : v & m;
+}
+
 // --- stack -------------------------------------------------------------------------------
+// The stack pointer changes only in its stack-address-size part (SDM Vol. 1 6.2.3).
+inline void set_sp(Cpu& c, uint64_t v) {
+  const uint64_t m = addr_mask(c.stack_size);
+  c.s.regs[4] = (c.s.regs[4] & ~m) | (v & m);
+}
 // Push/pop of `size` bytes with the stack-address size of the current mode (SDM Vol. 1 6.2.3).
 Exec push_value(Cpu& c, unsigned size, uint64_t v);
 Exec pop_value(Cpu& c, unsigned size, uint64_t& v);

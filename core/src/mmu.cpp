@@ -274,50 +274,40 @@ Exec seg_check_legacy(Cpu& c, uint8_t seg, uint64_t ea, unsigned size, Access ac
 
 // --- stack ---------------------------------------------------------------------------
 
-Exec push_value(Cpu& c, unsigned size, uint64_t v) {
-  const uint64_t mask = addr_mask(c.stack_size);
-  uint64_t& rsp = c.s.regs[4];
-  const uint64_t nsp = (rsp - size) & mask;
-  uint64_t la;
-  if (Exec r = linear(c, SS, nsp, size, Access::Write, la); r != Exec::Ok) return r;
+Exec read_lin_sized(Cpu& c, uint64_t la, unsigned size, uint64_t& v) {
   Exec r;
   switch (size) {
-    case 2: r = write_lin<uint16_t>(c, la, static_cast<uint16_t>(v)); break;
-    case 4: r = write_lin<uint32_t>(c, la, static_cast<uint32_t>(v)); break;
-    default: r = write_lin<uint64_t>(c, la, v); break;
+    case 1: { uint8_t x = 0; r = read_lin(c, la, x); v = x; break; }
+    case 2: { uint16_t x = 0; r = read_lin(c, la, x); v = x; break; }
+    case 4: { uint32_t x = 0; r = read_lin(c, la, x); v = x; break; }
+    default: r = read_lin(c, la, v); break;
   }
-  if (r == Exec::Fault) return r;
-  rsp = (rsp & ~mask) | nsp;
+  return r;
+}
+
+Exec write_lin_sized(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
+  switch (size) {
+    case 1: return write_lin<uint8_t>(c, la, static_cast<uint8_t>(v));
+    case 2: return write_lin<uint16_t>(c, la, static_cast<uint16_t>(v));
+    case 4: return write_lin<uint32_t>(c, la, static_cast<uint32_t>(v));
+    default: return write_lin<uint64_t>(c, la, v);
+  }
+}
+
+Exec push_value(Cpu& c, unsigned size, uint64_t v) {
+  const uint64_t nsp = (c.s.regs[4] - size) & addr_mask(c.stack_size);
+  if (Exec r = write_mem_sized(c, SS, nsp, size, v); r == Exec::Fault) return r;
+  set_sp(c, nsp);
   return Exec::Ok;
 }
 
 Exec peek_stack(Cpu& c, unsigned size, uint64_t off, uint64_t& v) {
-  const uint64_t mask = addr_mask(c.stack_size);
-  const uint64_t sp = (c.s.regs[4] + off) & mask;
-  uint64_t la;
-  if (Exec r = linear(c, SS, sp, size, Access::Read, la); r != Exec::Ok) return r;
-  switch (size) {
-    case 2: {
-      uint16_t x;
-      Exec r = read_lin(c, la, x);
-      v = x;
-      return r;
-    }
-    case 4: {
-      uint32_t x;
-      Exec r = read_lin(c, la, x);
-      v = x;
-      return r;
-    }
-    default: return read_lin(c, la, v);
-  }
+  return read_mem_sized(c, SS, (c.s.regs[4] + off) & addr_mask(c.stack_size), size, v);
 }
 
 Exec pop_value(Cpu& c, unsigned size, uint64_t& v) {
   if (Exec r = peek_stack(c, size, 0, v); r != Exec::Ok) return r;
-  const uint64_t mask = addr_mask(c.stack_size);
-  uint64_t& rsp = c.s.regs[4];
-  rsp = (rsp & ~mask) | ((rsp + size) & mask);
+  set_sp(c, c.s.regs[4] + size);
   return Exec::Ok;
 }
 

@@ -14,21 +14,11 @@ Exec exec_jcc(Cpu& c, const Insn& i) {
 }
 
 inline Exec read_target(Cpu& c, const Insn& i, uint64_t& t) {
-  switch (i.osz) {
-    case 2: {
-      uint16_t v;
-      Exec r = read_op(c, i, 0, v);
-      t = v;
-      return r;
-    }
-    case 4: {
-      uint32_t v;
-      Exec r = read_op(c, i, 0, v);
-      t = v;
-      return r;
-    }
-    default: return read_op(c, i, 0, t);
+  if (i.op[0].kind == OpKind::Gpr) {
+    t = get_reg_sized(c, i.op[0].reg, i.osz);
+    return Exec::Ok;
   }
+  return read_mem_sized(c, i.seg, ea_of(c, i), i.osz, t);
 }
 
 Exec exec_jmp_ind(Cpu& c, const Insn& i) {
@@ -56,8 +46,7 @@ Exec exec_ret(Cpu& c, const Insn& i) {
   if (Exec r = peek_stack(c, i.osz, 0, t); r != Exec::Ok) return r;
   const uint64_t sp = c.s.regs[4];
   if (Exec r = branch_to(c, t, i.osz); r != Exec::Ok) return r;
-  const uint64_t mask = addr_mask(c.stack_size);
-  c.s.regs[4] = (sp & ~mask) | ((sp + i.osz + (i.imm & 0xFFFF)) & mask);
+  set_sp(c, sp + i.osz + (i.imm & 0xFFFF));
   return Exec::Ok;
 }
 
@@ -70,7 +59,7 @@ template <int KIND> Exec exec_loop(Cpu& c, const Insn& i) {
     take = cnt == 0;  // JCXZ family: no decrement
   } else {
     cnt = (cnt - 1) & m;
-    c.s.regs[1] = i.asz == 4 ? cnt : (c.s.regs[1] & ~m) | cnt;
+    set_addr_reg(c.s.regs[1], cnt, i.asz);
     const bool zf = c.s.rflags & rf::ZF;
     take = cnt != 0 && (KIND == 0 || (KIND == 1 ? zf : !zf));
   }
@@ -101,17 +90,7 @@ Exec exec_far(Cpu& c, const Insn& i) {
   } else {
     // m16:16, m16:32 or m16:64: offset first, then the selector.
     const uint64_t ea = ea_of(c, i);
-    if (i.osz == 2) {
-      uint16_t o;
-      if (Exec r = read_mem(c, i.seg, ea, o); r != Exec::Ok) return r;
-      off = o;
-    } else if (i.osz == 4) {
-      uint32_t o;
-      if (Exec r = read_mem(c, i.seg, ea, o); r != Exec::Ok) return r;
-      off = o;
-    } else if (Exec r = read_mem(c, i.seg, ea, off); r != Exec::Ok) {
-      return r;
-    }
+    if (Exec r = read_mem_sized(c, i.seg, ea, i.osz, off); r != Exec::Ok) return r;
     if (Exec r = read_mem(c, i.seg, (ea + i.osz) & addr_mask(i.asz), sel); r != Exec::Ok) return r;
   }
   return far_jump(c, sel, off, i.osz, i.mnemonic == ZYDIS_MNEMONIC_CALL);

@@ -86,8 +86,7 @@ Exec pop_segment(Cpu& c, const Insn& i) {
   uint64_t v;
   if (Exec r = peek_stack(c, i.osz, 0, v); r != Exec::Ok) return r;
   if (Exec r = load_data_segment(c, i.op[0].reg, static_cast<uint16_t>(v)); r != Exec::Ok) return r;
-  const uint64_t mask = addr_mask(c.stack_size);
-  c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + i.osz) & mask);
+  set_sp(c, c.s.regs[4] + i.osz);
   if (i.op[0].reg == SS) c.shadow_armed = true, c.next_check = 0;  // SDM POP: blocks events
   return Exec::Ok;
 }

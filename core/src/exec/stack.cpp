@@ -10,30 +10,18 @@ Exec exec_push(Cpu& c, const Insn& i) {
   const Operand& o = i.op[0];
   uint64_t v;
   switch (o.kind) {
-    case OpKind::Gpr: v = i.osz == 2 ? get_reg<uint16_t>(c, o.reg) : i.osz == 4 ? get_reg<uint32_t>(c, o.reg) : get_reg<uint64_t>(c, o.reg); break;
+    case OpKind::Gpr: v = get_reg_sized(c, o.reg, i.osz); break;
     case OpKind::Seg: {
       // A segment register pushed with a 32/64-bit operand size: recent Intel processors
       // write only the 16-bit selector and leave the rest of the slot unchanged.
-      const uint64_t mask = addr_mask(c.stack_size);
-      const uint64_t nsp = (c.s.regs[4] - i.osz) & mask;
+      const uint64_t nsp = (c.s.regs[4] - i.osz) & addr_mask(c.stack_size);
       if (Exec r = write_mem<uint16_t>(c, SS, nsp, c.s.seg[o.reg].sel); r != Exec::Ok) return r;
-      c.s.regs[4] = (c.s.regs[4] & ~mask) | nsp;
+      set_sp(c, nsp);
       return Exec::Ok;
     }
-    case OpKind::Mem: {
-      if (i.osz == 2) {
-        uint16_t x;
-        if (Exec r = read_mem(c, i.seg, ea_of(c, i), x); r != Exec::Ok) return r;
-        v = x;
-      } else if (i.osz == 4) {
-        uint32_t x;
-        if (Exec r = read_mem(c, i.seg, ea_of(c, i), x); r != Exec::Ok) return r;
-        v = x;
-      } else if (Exec r = read_mem(c, i.seg, ea_of(c, i), v); r != Exec::Ok) {
-        return r;
-      }
+    case OpKind::Mem:
+      if (Exec r = read_mem_sized(c, i.seg, ea_of(c, i), i.osz, v); r != Exec::Ok) return r;
       break;
-    }
     default: v = i.imm; break;
   }
   return push_value(c, i.osz, v);
@@ -44,24 +32,14 @@ Exec exec_pop(Cpu& c, const Insn& i) {
   uint64_t v;
   if (o.kind == OpKind::Seg) return pop_segment(c, i);
   if (Exec r = peek_stack(c, i.osz, 0, v); r != Exec::Ok) return r;
-  const uint64_t mask = addr_mask(c.stack_size);
   const uint64_t old_rsp = c.s.regs[4];
-  c.s.regs[4] = (old_rsp & ~mask) | ((old_rsp + i.osz) & mask);
+  set_sp(c, old_rsp + i.osz);
   if (o.kind == OpKind::Gpr) {
-    switch (i.osz) {
-      case 2: set_reg<uint16_t>(c, o.reg, static_cast<uint16_t>(v)); break;
-      case 4: set_reg<uint32_t>(c, o.reg, static_cast<uint32_t>(v)); break;
-      default: set_reg<uint64_t>(c, o.reg, v); break;
-    }
+    set_reg_sized(c, o.reg, i.osz, v);
     return Exec::Ok;
   }
   // POP m: the address is computed after RSP is incremented (SDM POP).
-  Exec r;
-  switch (i.osz) {
-    case 2: r = write_mem<uint16_t>(c, i.seg, ea_of(c, i), static_cast<uint16_t>(v)); break;
-    case 4: r = write_mem<uint32_t>(c, i.seg, ea_of(c, i), static_cast<uint32_t>(v)); break;
-    default: r = write_mem<uint64_t>(c, i.seg, ea_of(c, i), v); break;
-  }
+  const Exec r = write_mem_sized(c, i.seg, ea_of(c, i), i.osz, v);
   if (r == Exec::Fault) c.s.regs[4] = old_rsp;
   return r;
 }
@@ -87,11 +65,9 @@ Exec exec_pusha(Cpu& c, const Insn& i) {
   if (Exec r = linear(c, SS, (sp - 8 * n) & mask, 8 * n, Access::Write, la); r != Exec::Ok) return r;
   for (unsigned k = 0; k < 8; ++k) {
     const uint64_t v = k == 4 ? sp : c.s.regs[k];
-    const uint64_t a = (sp - (k + 1) * n) & mask;
-    Exec r = n == 2 ? write_mem<uint16_t>(c, SS, a, static_cast<uint16_t>(v)) : write_mem<uint32_t>(c, SS, a, static_cast<uint32_t>(v));
-    if (r == Exec::Fault) return r;
+    if (Exec r = write_mem_sized(c, SS, (sp - (k + 1) * n) & mask, n, v); r == Exec::Fault) return r;
   }
-  c.s.regs[4] = (sp & ~mask) | ((sp - 8 * n) & mask);
+  set_sp(c, sp - 8 * n);
   return Exec::Ok;
 }
 
@@ -100,14 +76,9 @@ Exec exec_popa(Cpu& c, const Insn& i) {
   uint64_t v[8];
   for (unsigned k = 0; k < 8; ++k)
     if (Exec r = peek_stack(c, n, k * n, v[k]); r != Exec::Ok) return r;
-  for (unsigned k = 0; k < 8; ++k) {
-    if (k == 3) continue;  // the stored SP is skipped
-    const unsigned reg = 7 - k;
-    if (n == 2) set_reg<uint16_t>(c, gpr_off(reg), static_cast<uint16_t>(v[k]));
-    else set_reg<uint32_t>(c, gpr_off(reg), static_cast<uint32_t>(v[k]));
-  }
-  const uint64_t mask = addr_mask(c.stack_size);
-  c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + 8 * n) & mask);
+  for (unsigned k = 0; k < 8; ++k)
+    if (k != 3) set_reg_sized(c, gpr_off(7 - k), n, v[k]);  // the stored SP is skipped
+  set_sp(c, c.s.regs[4] + 8 * n);
   return Exec::Ok;
 }
 
@@ -129,19 +100,7 @@ Exec exec_enter(Cpu& c, const Insn& i) {
   for (unsigned k = 1; k < level; ++k) {
     bp = (bp - n) & mask;
     uint64_t v;
-    uint64_t la;
-    if (Exec r = linear(c, SS, bp, n, Access::Read, la); r != Exec::Ok) return fail(r);
-    if (n == 2) {
-      uint16_t x;
-      if (Exec r = read_lin(c, la, x); r != Exec::Ok) return fail(r);
-      v = x;
-    } else if (n == 4) {
-      uint32_t x;
-      if (Exec r = read_lin(c, la, x); r != Exec::Ok) return fail(r);
-      v = x;
-    } else if (Exec r = read_lin(c, la, v); r != Exec::Ok) {
-      return fail(r);
-    }
+    if (Exec r = read_mem_sized(c, SS, bp, n, v); r != Exec::Ok) return fail(r);
     if (Exec r = push_value(c, n, v); r != Exec::Ok) return fail(r);
   }
   if (level > 0)
@@ -151,25 +110,20 @@ Exec exec_enter(Cpu& c, const Insn& i) {
   uint64_t la;
   if (size)
     if (Exec r = linear(c, SS, nsp, 1, Access::Write, la); r != Exec::Ok) return fail(r);
-  if (n == 2) set_reg<uint16_t>(c, gpr_off(5), static_cast<uint16_t>(frame));
-  else if (n == 4) set_reg<uint32_t>(c, gpr_off(5), static_cast<uint32_t>(frame));
-  else c.s.regs[5] = frame;
-  c.s.regs[4] = (c.s.regs[4] & ~mask) | nsp;
+  set_reg_sized(c, gpr_off(5), n, frame);
+  set_sp(c, nsp);
   return Exec::Ok;
 }
 
 Exec exec_leave(Cpu& c, const Insn& i) {
-  const uint64_t mask = addr_mask(c.stack_size);
   const uint64_t old = c.s.regs[4];
-  c.s.regs[4] = (old & ~mask) | (c.s.regs[5] & mask);
+  set_sp(c, c.s.regs[5]);
   uint64_t v;
   if (Exec r = pop_value(c, i.osz, v); r != Exec::Ok) {
     c.s.regs[4] = old;
     return r;
   }
-  if (i.osz == 2) set_reg<uint16_t>(c, gpr_off(5), static_cast<uint16_t>(v));
-  else if (i.osz == 4) set_reg<uint32_t>(c, gpr_off(5), static_cast<uint32_t>(v));
-  else c.s.regs[5] = v;
+  set_reg_sized(c, gpr_off(5), i.osz, v);
   return Exec::Ok;
 }
 

@@ -22,10 +22,7 @@ template <Str OP> struct StringOp {
       uint64_t& rsi = c.s.regs[6];
       uint64_t& rdi = c.s.regs[7];
       uint64_t& rcx = c.s.regs[1];
-      auto advance = [&](uint64_t& r) {
-        const uint64_t v = (r + static_cast<uint64_t>(step)) & am;
-        r = i.asz == 4 ? v : (r & ~am) | v;  // a 32-bit address size zero-extends (64-bit mode)
-      };
+      auto advance = [&](uint64_t& r) { set_addr_reg(r, r + static_cast<uint64_t>(step), i.asz); };
       if (OP == Str::Ins || OP == Str::Outs)
         if (Exec r = check_io_permission(c, static_cast<uint16_t>(c.s.regs[2]), sizeof(T)); r != Exec::Ok) return r;
       for (;;) {
@@ -60,10 +57,9 @@ template <Str OP> struct StringOp {
                   for (uint64_t k = 0; k < n; ++k) std::memcpy(dp + k * sizeof(T), &v, sizeof(T));
                 }
                 const uint64_t bytes = n * sizeof(T);
-                rdi = i.asz == 4 ? ((rdi + bytes) & am) : (rdi & ~am) | ((rdi + bytes) & am);
-                if (OP == Str::Movs) rsi = i.asz == 4 ? ((rsi + bytes) & am) : (rsi & ~am) | ((rsi + bytes) & am);
-                const uint64_t cnt = ((rcx & am) - n) & am;
-                rcx = i.asz == 4 ? cnt : (rcx & ~am) | cnt;
+                set_addr_reg(rdi, rdi + bytes, i.asz);
+                if (OP == Str::Movs) set_addr_reg(rsi, rsi + bytes, i.asz);
+                set_addr_reg(rcx, rcx - n, i.asz);
                 c.clock += n;
                 continue;
               }
@@ -117,8 +113,7 @@ template <Str OP> struct StringOp {
             break;
         }
         if (!rep) return c.stop_requested ? Exec::Stop : Exec::Ok;
-        const uint64_t cnt = ((rcx & am) - 1) & am;
-        rcx = i.asz == 4 ? cnt : (rcx & ~am) | cnt;
+        set_addr_reg(rcx, rcx - 1, i.asz);
         c.clock += 1;
         if (c.stop_requested) return Exec::Stop;
         if (OP == Str::Cmps || OP == Str::Scas) {

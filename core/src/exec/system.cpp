@@ -107,11 +107,10 @@ Exec exec_mov_cr(Cpu& c, const Insn& i) {
       case 8: v = c.s.cr8; break;
       default: return c.ud();
     }
-    if (c.long64) set_reg<uint64_t>(c, gpr, v);
-    else set_reg<uint32_t>(c, gpr, static_cast<uint32_t>(v));
+    set_reg_sized(c, gpr, c.long64 ? 8 : 4, v);  // CR operands are 64-bit in 64-bit mode, else 32
     return Exec::Ok;
   }
-  const uint64_t v = c.long64 ? get_reg<uint64_t>(c, gpr) : get_reg<uint32_t>(c, gpr);
+  const uint64_t v = get_reg_sized(c, gpr, c.long64 ? 8 : 4);
   switch (n) {
     case 0: return write_cr0(c, v);
     case 2: c.s.cr2 = v; return Exec::Ok;
@@ -135,12 +134,10 @@ Exec exec_mov_dr(Cpu& c, const Insn& i) {
     n += 2;
   }
   if (!to_dr) {
-    const uint64_t v = c.s.dr[n];
-    if (c.long64) set_reg<uint64_t>(c, gpr, v);
-    else set_reg<uint32_t>(c, gpr, static_cast<uint32_t>(v));
+    set_reg_sized(c, gpr, c.long64 ? 8 : 4, c.s.dr[n]);
     return Exec::Ok;
   }
-  uint64_t v = c.long64 ? get_reg<uint64_t>(c, gpr) : get_reg<uint32_t>(c, gpr);
+  uint64_t v = get_reg_sized(c, gpr, c.long64 ? 8 : 4);
   if ((n == 6 || n == 7) && (v >> 32)) return c.gp(0);
   if (n == 6) v = (v | 0xFFFF0FF0ull) & 0xFFFFFFFFull & ~(1ull << 12);
   if (n == 7) v = (v | 0x400) & ~0xD800ull;
@@ -154,17 +151,15 @@ Exec exec_clts(Cpu& c, const Insn&) {
   return Exec::Ok;
 }
 
-Exec exec_smsw(Cpu& c, const Insn& i) {
-  if (i.op[0].kind == OpKind::Gpr) {
-    switch (i.osz) {
-      case 2: set_reg<uint16_t>(c, i.op[0].reg, static_cast<uint16_t>(c.s.cr0)); break;
-      case 4: set_reg<uint32_t>(c, i.op[0].reg, static_cast<uint32_t>(c.s.cr0)); break;
-      default: set_reg<uint64_t>(c, i.op[0].reg, c.s.cr0); break;
-    }
-    return Exec::Ok;
-  }
-  return write_mem<uint16_t>(c, i.seg, ea_of(c, i), static_cast<uint16_t>(c.s.cr0));
+// The r/m16 destination of SMSW, SLDT, STR and MOV r/m, Sreg: memory takes 16 bits, a
+// register the whole operand size (a selector zero-extended: SDM MOV, Pentium Pro and later).
+Exec store_rm16(Cpu& c, const Insn& i, uint64_t v) {
+  if (i.op[0].kind != OpKind::Gpr) return write_mem<uint16_t>(c, i.seg, ea_of(c, i), static_cast<uint16_t>(v));
+  set_reg_sized(c, i.op[0].reg, i.osz, v);
+  return Exec::Ok;
 }
+
+Exec exec_smsw(Cpu& c, const Insn& i) { return store_rm16(c, i, c.s.cr0); }
 
 Exec exec_lmsw(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
@@ -242,19 +237,10 @@ Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
-// SLDT, STR, MOV r/m, Sreg: a register destination gets the selector zero-extended to the
-// operand size (SDM MOV, Pentium Pro and later); a memory destination is 16 bits.
-Exec store_selector(Cpu& c, const Insn& i, uint16_t sel) {
-  if (i.op[0].kind != OpKind::Gpr) return write_mem<uint16_t>(c, i.seg, ea_of(c, i), sel);
-  if (i.osz == 2) set_reg<uint16_t>(c, i.op[0].reg, sel);
-  else if (i.osz == 4) set_reg<uint32_t>(c, i.op[0].reg, sel);
-  else set_reg<uint64_t>(c, i.op[0].reg, sel);
-  return Exec::Ok;
-}
 
 Exec exec_sldt_str(Cpu& c, const Insn& i) {
   if (!(c.s.cr0 & cr0::PE)) return c.ud();
-  return store_selector(c, i, i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel);
+  return store_rm16(c, i, i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel);
 }
 
 Exec exec_mov_sreg(Cpu& c, const Insn& i) {
@@ -270,7 +256,7 @@ Exec exec_mov_sreg(Cpu& c, const Insn& i) {
     }
     return Exec::Ok;
   }
-  return store_selector(c, i, c.s.seg[i.op[1].reg].sel);
+  return store_rm16(c, i, c.s.seg[i.op[1].reg].sel);
 }
 
 // --- MSRs (SDM Vol. 4) -------------------------------------------------------------------
@@ -450,10 +436,7 @@ Exec exec_in(Cpu& c, const Insn& i) {
   const unsigned size = i.op[0].size;
   const uint16_t port = i.op[1].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
   if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
-  const uint32_t v = c.io.read(port, size);
-  if (size == 1) set_reg<uint8_t>(c, 0, static_cast<uint8_t>(v));
-  else if (size == 2) set_reg<uint16_t>(c, 0, static_cast<uint16_t>(v));
-  else set_reg<uint32_t>(c, 0, v);
+  set_reg_sized(c, 0, size, c.io.read(port, size));
   return c.stop_requested ? Exec::Stop : Exec::Ok;
 }
 
@@ -508,12 +491,11 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
   if (iret)
     if (Exec r = peek_stack(c, n, 2 * n, fl); r != Exec::Ok) return r;
   const unsigned words = iret ? 3 : 2;
-  const uint64_t mask = addr_mask(c.stack_size);
   if (!(c.s.cr0 & cr0::PE)) {
     c.s.seg[CS].sel = static_cast<uint16_t>(cs);
     c.s.seg[CS].base = (cs & 0xFFFF) << 4;
     c.s.rip() = n == 2 ? (rip & 0xFFFF) : (rip & 0xFFFFFFFF);
-    c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + words * n + extra) & mask);
+    set_sp(c, c.s.regs[4] + words * n + extra);
     if (iret) write_flags(c, fl, n);
     c.update_mode();
     return Exec::Ok;
@@ -579,7 +561,7 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
         if (!(sg.ar & ar::Unusable) && !conforming_code && ar::dpl(sg.ar) < rpl) c.s.seg[sr] = SegmentReg{0, 0, 0, ar::Unusable};
       }
   } else {
-    c.s.regs[4] = (c.s.regs[4] & ~mask) | ((c.s.regs[4] + words * n + extra) & mask);
+    set_sp(c, c.s.regs[4] + words * n + extra);
   }
   c.update_mode();
   return Exec::Ok;
