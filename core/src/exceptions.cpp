@@ -32,16 +32,14 @@ struct Delivery {
   uint32_t ext() const { return kind == Cpu::EventKind::Software ? 0 : 1; }
 };
 
-Exec push_n(Cpu& c, unsigned n, uint64_t v) { return push_value(c, n, v); }
-
 Exec deliver_real(Delivery& d) {
   Cpu& c = d.c;
   const uint32_t off = uint32_t{d.vector} * 4;
   if (off + 3 > c.s.idtr.limit) return c.gp(d.idt_err());
   const uint64_t ent = c.mem.read(c.s.idtr.base + off, 4);
-  if (Exec r = push_n(c, 2, c.s.rflags & 0xFFFF); r != Exec::Ok) return r;
-  if (Exec r = push_n(c, 2, c.s.seg[CS].sel); r != Exec::Ok) return r;
-  if (Exec r = push_n(c, 2, c.s.rip() & 0xFFFF); r != Exec::Ok) return r;
+  if (Exec r = push_value(c, 2, c.s.rflags & 0xFFFF); r != Exec::Ok) return r;
+  if (Exec r = push_value(c, 2, c.s.seg[CS].sel); r != Exec::Ok) return r;
+  if (Exec r = push_value(c, 2, c.s.rip() & 0xFFFF); r != Exec::Ok) return r;
   c.s.rflags &= ~(rf::IF | rf::TF | rf::AC | rf::RF);
   c.s.seg[CS].sel = static_cast<uint16_t>(ent >> 16);
   c.s.seg[CS].base = (ent >> 16) << 4;
@@ -123,8 +121,6 @@ Exec deliver_protected(Delivery& d) {
       }
       c.s.regs[4] = nesp;
     }
-    c.s.cpl = static_cast<uint8_t>(new_cpl);
-    c.update_mode();
   } else if (lm) {
     c.s.regs[4] &= ~0xFull;
   }
@@ -137,17 +133,16 @@ Exec deliver_protected(Delivery& d) {
     c.update_mode();
     return r;
   };
-  if (lm || stack_switch) {
-    if (lm || new_cpl < old_cpl) {
-      if (Exec r = push_n(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
-      if (Exec r = push_n(c, n, old_rsp); r != Exec::Ok) return undo(r);
-    }
+  // The old stack is pushed on a privilege change, and always in IA-32e mode (SDM 6.14.2).
+  if (lm || new_cpl < old_cpl) {
+    if (Exec r = push_value(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
+    if (Exec r = push_value(c, n, old_rsp); r != Exec::Ok) return undo(r);
   }
-  if (Exec r = push_n(c, n, old_flags & ~rf::RF); r != Exec::Ok) return undo(r);
-  if (Exec r = push_n(c, n, old_cs); r != Exec::Ok) return undo(r);
-  if (Exec r = push_n(c, n, c.s.rip()); r != Exec::Ok) return undo(r);
+  if (Exec r = push_value(c, n, old_flags & ~rf::RF); r != Exec::Ok) return undo(r);
+  if (Exec r = push_value(c, n, old_cs); r != Exec::Ok) return undo(r);
+  if (Exec r = push_value(c, n, c.s.rip()); r != Exec::Ok) return undo(r);
   if (d.has_err)
-    if (Exec r = push_n(c, n, d.err); r != Exec::Ok) return undo(r);
+    if (Exec r = push_value(c, n, d.err); r != Exec::Ok) return undo(r);
   if (!lm && !gate32) target &= 0xFFFF;
   set_accessed(c, sel, desc);
   cs.sel = static_cast<uint16_t>((sel & 0xFFFC) | new_cpl);

@@ -44,6 +44,16 @@ uint64_t reserved_bits(const Cpu& c, unsigned level, uint64_t e, bool pae_legacy
   return e & rsvd;
 }
 
+// A TLB entry for the physical page of pa, with no rights cached yet. Pages holding
+// decoded code get no write pointer, so their writes take the slow path and invalidate.
+TlbEntry entry_for(Cpu& c, uint64_t pa) {
+  TlbEntry e;
+  e.pa = pa & ~0xFFFull;
+  e.host_r = c.mem.ram_page(e.pa);
+  e.host_w = (e.host_r && !c.mem.is_code(e.pa)) ? e.host_r : nullptr;
+  return e;
+}
+
 }  // namespace
 
 Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_supervisor) {
@@ -54,14 +64,9 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   const uint64_t key = ((la >> 12) << 1) | (user ? 1 : 0);
 
   if (!c.paging) {
-    pa_out = la & 0xFFFFFFFFull;  // A20 is always on (docs/system.md)
-    const uint64_t page = pa_out & ~0xFFFull;
-    uint8_t* host = c.mem.ram_page(page);
-    slot = TlbEntry{};
+    pa_out = la & 0xFFFFFFFFull;  // A20 is always on (docs/cpu-model.md)
+    slot = entry_for(c, pa_out);
     slot.tag_r = slot.tag_w = slot.tag_x = key;
-    slot.pa = page;
-    slot.host_r = host;
-    slot.host_w = (host && !c.mem.is_code(page)) ? host : nullptr;
     return Exec::Ok;
   }
 
@@ -163,12 +168,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   if (write) w.dirty = true;
 
   pa_out = w.pa;
-  const uint64_t page = w.pa & ~0xFFFull;
-  uint8_t* host = c.mem.ram_page(page);
-  slot = TlbEntry{};
-  slot.pa = page;
-  slot.host_r = host;
-  slot.host_w = (host && !c.mem.is_code(page)) ? host : nullptr;
+  slot = entry_for(c, w.pa);
   slot.global = w.global && (c.s.cr4 & cr4::PGE);
   // Cache only the rights this translation proved, for this privilege. A supervisor access
   // to a user page under SMAP depends on EFLAGS.AC, which the tag does not hold: not cached.

@@ -182,8 +182,6 @@ class Cpu {
   [[gnu::noinline]] const Insn* fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d);
   bool check_events();
   unsigned delivering_ = 0;  // nesting depth of exception delivery (#DF, triple fault)
-  uint8_t first_vector_ = 0;
-  friend struct CpuInternals;
 };
 
 }  // namespace vp

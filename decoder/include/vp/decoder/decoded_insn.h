@@ -58,12 +58,6 @@ struct DecodedInsn {
   uint8_t category = 0;      // ZydisInstructionCategory (cost classes)
   bool far = false;          // far JMP/CALL/RET (Zydis names them like the near forms)
   Operand op[4];
-
-  bool has_mem() const {
-    for (unsigned i = 0; i < nops; ++i)
-      if (op[i].kind == OpKind::Mem) return true;
-    return false;
-  }
 };
 
 }  // namespace vp

@@ -71,11 +71,8 @@ class PhysMemory {
     if (pfn < code_.size() && code_[pfn]) {
       code_[pfn] = 0;
       ++gen_[pfn];
-      ++code_write_epoch_;
     }
   }
-  // Bumped whenever a code page is written; lets CPUs notice and drop stale state.
-  uint64_t code_write_epoch() const { return code_write_epoch_; }
   // Bumped whenever a page becomes a code page, so CPUs drop cached write pointers to it.
   uint64_t code_mark_epoch() const { return code_mark_epoch_; }
 
@@ -96,7 +93,6 @@ class PhysMemory {
   PhysAddr mmio_lo_ = ~0ull;
   std::vector<uint8_t> code_;
   std::vector<uint32_t> gen_;
-  uint64_t code_write_epoch_ = 0;
   uint64_t code_mark_epoch_ = 0;
 };
 
