@@ -251,8 +251,7 @@ Exec exec_mov_sreg(Cpu& c, const Insn& i) {
     if (Exec r = read_op(c, i, 1, sel); r != Exec::Ok) return r;
     if (Exec r = load_data_segment(c, seg, sel); r != Exec::Ok) return r;
     if (seg == SS) {
-      c.shadow_armed = true;  // MOV SS blocks interrupts and debug traps for one instruction
-      c.next_check = 0;
+      c.arm_interrupt_shadow();
     }
     return Exec::Ok;
   }
@@ -399,8 +398,7 @@ Exec exec_sti(Cpu& c, const Insn&) {
   if (io_privileged(c)) return c.gp(0);
   if (!(c.s.rflags & rf::IF)) {
     c.s.rflags |= rf::IF;
-    c.shadow_armed = true;  // STI: interrupts stay blocked for one more instruction
-    c.next_check = 0;
+    c.arm_interrupt_shadow();
   }
   return Exec::Ok;
 }

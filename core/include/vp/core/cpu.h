@@ -136,6 +136,12 @@ class Cpu {
   uint64_t insn_rip = 0;     // RIP of the instruction executing now
   bool interrupt_shadow = false;  // STI / MOV SS blocking for one instruction
   bool shadow_armed = false;      // set by the instruction that creates the shadow
+  // STI, MOV SS, POP SS: block interrupts (and debug traps) until the next instruction
+  // retires (SDM Vol. 3 6.8.3).
+  void arm_interrupt_shadow() {
+    shadow_armed = true;
+    next_check = 0;
+  }
   bool halted = false;
   uint64_t next_check = 0;   // clock value at which check_events() must run; 0 = now
   StopReason stop_reason = StopReason::None;
