@@ -89,6 +89,14 @@ template <class T> inline Exec rmw_end(Cpu& c, const Dest<T>& d, T v) {
   return write_lin<T>(c, d.la, v);
 }
 
+// Ends a read-modify-write that leaves the value as it was (a shift or rotate by a masked
+// count of 0): memory is not written, but a register destination is, so a 32-bit one is
+// zero-extended in 64-bit mode like any 32-bit result (SDM Vol. 1 3.4.1.1).
+template <class T> inline Exec rmw_unchanged(Cpu& c, const Dest<T>& d, T v) {
+  if (!d.mem) set_reg<T>(c, d.reg, v);
+  return Exec::Ok;
+}
+
 // Writes operand k (register or memory) without reading it first.
 template <class T> inline Exec write_op(Cpu& c, const Insn& i, unsigned k, T v) {
   const Operand& o = i.op[k];

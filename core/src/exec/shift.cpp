@@ -24,7 +24,7 @@ template <Sh OP> struct Shift {
       Dest<T> d;
       T a;
       if (Exec r = rmw_begin(c, i, 0, d, a); r != Exec::Ok) return r;
-      if (n == 0) return Exec::Ok;  // no flags change, but a memory operand is still checked
+      if (n == 0) return rmw_unchanged(c, d, a);  // no flags change; memory was still checked
       constexpr unsigned W = kBits<T>;
       uint64_t f = c.s.rflags & rf::kArith;
       const bool cf_in = f & rf::CF;
@@ -117,7 +117,7 @@ template <bool LEFT> struct DoubleShift {
       Dest<T> d;
       T a;
       if (Exec r = rmw_begin(c, i, 0, d, a); r != Exec::Ok) return r;
-      if (n == 0) return Exec::Ok;
+      if (n == 0) return rmw_unchanged(c, d, a);
       const T b = get_reg<T>(c, i.op[1].reg);
       constexpr unsigned W = kBits<T>;
       T v;
