@@ -1,0 +1,416 @@
+// Differential oracle: every general-purpose instruction form runs natively on the host CPU
+// and in the interpreter from the same registers, flags and memory; all four data
+// registers, RSI, the defined arithmetic flags and the memory operand must agree. Flags
+// the SDM leaves undefined for that form and input are masked (docs/undefined-flags.md);
+// nothing else is. Inputs: edge values plus seeded random states, reproducible.
+#include <catch2/catch.hpp>
+
+#include <xbyak/xbyak.h>
+
+#include <cstring>
+#include <functional>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "vp/core/cpu.h"
+
+using namespace vp;
+using Xbyak::CodeGenerator;
+
+namespace {
+
+constexpr uint64_t CF = rf::CF, PF = rf::PF, AF = rf::AF, ZF = rf::ZF, SF = rf::SF, OF = rf::OF;
+constexpr uint64_t ARITH = rf::kArith;
+
+// Memory window: RSI points 16 bytes into it, so negative bit offsets and displacements
+// stay inside; the whole window is compared.
+constexpr unsigned kWindow = 64, kRsiOffset = 16;
+
+struct State {
+  uint64_t r[4];  // rax rbx rcx rdx
+  uint64_t flags;
+  uint8_t mem[kWindow];  // bytes [0, 16) and [48, 64) start zeroed
+};
+
+// Host-side register block the stub loads and stores (offsets used by the stub).
+struct HostRegs {
+  uint64_t r[4];
+  uint64_t flags;
+  uint64_t rsi;
+};
+
+struct Form {
+  std::string name;
+  std::function<void(CodeGenerator&)> emit;
+  std::function<uint64_t(const State&)> undefined = [](const State&) { return uint64_t{0}; };
+  std::function<void(State&)> prepare = nullptr;
+};
+
+Xbyak::Reg reg(unsigned idx, unsigned size) {
+  switch (size) {
+    case 1: return Xbyak::Reg8(static_cast<int>(idx));
+    case 2: return Xbyak::Reg16(static_cast<int>(idx));
+    case 4: return Xbyak::Reg32(static_cast<int>(idx));
+    default: return Xbyak::Reg64(static_cast<int>(idx));
+  }
+}
+Xbyak::Address mem(CodeGenerator& g, unsigned size) {
+  switch (size) {
+    case 1: return g.byte[g.rsi];
+    case 2: return g.word[g.rsi];
+    case 4: return g.dword[g.rsi];
+    default: return g.qword[g.rsi];
+  }
+}
+const unsigned kSizes[] = {1, 2, 4, 8};
+constexpr unsigned RAX = 0, RCX = 1, RDX = 2, RBX = 3;
+uint64_t size_mask(unsigned s) { return s == 8 ? ~0ull : (1ull << (8 * s)) - 1; }
+
+// A native stub: load registers and flags, run the instruction, store them back.
+struct HostStub : CodeGenerator {
+  std::vector<uint8_t> insn;
+  explicit HostStub(const std::function<void(CodeGenerator&)>& emit) : CodeGenerator(4096) {
+    push(rbx); push(rbp); push(r12); push(r13); push(r14); push(r15);
+    mov(r15, rdi);
+    mov(rsi, qword[r15 + 40]);
+    push(qword[r15 + 32]);
+    popf();
+    mov(rax, qword[r15]); mov(rbx, qword[r15 + 8]); mov(rcx, qword[r15 + 16]); mov(rdx, qword[r15 + 24]);
+    const size_t start = getSize();
+    emit(*this);
+    insn.assign(getCode() + start, getCode() + getSize());
+    pushf();
+    pop(qword[r15 + 32]);
+    mov(qword[r15], rax); mov(qword[r15 + 8], rbx); mov(qword[r15 + 16], rcx); mov(qword[r15 + 24], rdx);
+    mov(qword[r15 + 40], rsi);
+    pop(r15); pop(r14); pop(r13); pop(r12); pop(rbp); pop(rbx);
+    ret();
+  }
+};
+
+// The interpreter in 64-bit mode with an identity map of the first GiB (2 MiB pages).
+struct Guest {
+  static constexpr uint64_t kCode = 0x100000, kWindowBase = 0x200000, kData = kWindowBase + kRsiOffset;
+  PhysMemory memory{8ull << 20};
+  IoBus io;
+  Cpu cpu{memory, io};
+  Guest() {
+    memory.write(0x1000, 8, 0x2003);
+    memory.write(0x2000, 8, 0x3003);
+    for (uint64_t k = 0; k < 512; ++k) memory.write(0x3000 + 8 * k, 8, (k << 21) | 0x83);
+    cpu.s.cr3 = 0x1000;
+    cpu.s.cr4 = cr4::PAE;
+    cpu.s.efer = efer::LME | efer::LMA;
+    cpu.s.cr0 = cr0::PE | cr0::PG | cr0::ET;
+    cpu.s.seg[CS] = SegmentReg{8, 0, 0xFFFFFFFF, 0xA09B};
+    for (uint8_t sr : {ES, SS, DS, FS, GS}) cpu.s.seg[sr] = SegmentReg{0x10, 0, 0xFFFFFFFF, 0xC093};
+    cpu.state_changed();
+  }
+  void load(const std::vector<uint8_t>& insn) {
+    std::vector<uint8_t> code = insn;
+    code.push_back(0xF4);  // HLT ends the run
+    memory.write_block(kCode, code.data(), code.size());
+  }
+  StopReason run(const State& in, State& out, uint64_t& rsi) {
+    static const unsigned slot[4] = {0, 3, 1, 2};
+    for (int k = 0; k < 4; ++k) cpu.s.regs[slot[k]] = in.r[k];
+    cpu.s.regs[6] = kData;
+    cpu.s.rflags = in.flags | rf::kFixed1;
+    cpu.s.rip() = kCode;
+    cpu.halted = false;
+    memory.write_block(kWindowBase, in.mem, sizeof in.mem);
+    const StopReason why = cpu.run(4);
+    for (int k = 0; k < 4; ++k) out.r[k] = cpu.s.regs[slot[k]];
+    out.flags = cpu.s.rflags;
+    memory.read_block(kWindowBase, out.mem, sizeof out.mem);
+    rsi = cpu.s.regs[6] - kData;
+    return why;
+  }
+};
+
+uint64_t edge_value(std::mt19937_64& rng) {
+  static const uint64_t edges[] = {0, 1, 2, ~0ull, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFF, 0x10000,
+                                   0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000ull, 0x7FFFFFFFFFFFFFFFull,
+                                   0x8000000000000000ull, 0xFFFFFFFFFFFFFF80ull, 31, 32, 63, 64};
+  switch (rng() % 4) {
+    case 0: return edges[rng() % (sizeof edges / sizeof edges[0])];
+    case 1: return rng() & 0xFF;
+    default: return rng();
+  }
+}
+
+std::string show(const State& s) {
+  std::ostringstream o;
+  o << std::hex << "rax=" << s.r[0] << " rbx=" << s.r[1] << " rcx=" << s.r[2] << " rdx=" << s.r[3]
+    << " flags=" << (s.flags & ARITH) << " mem=";
+  for (unsigned k = kRsiOffset; k < kRsiOffset + 16; ++k) o << static_cast<int>(s.mem[k]) << ' ';
+  return o.str();
+}
+
+// Runs every form on `states_per_form` random states; returns the number of mismatches and
+// describes the first few.
+void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
+  static Guest g;
+  std::mt19937_64 rng(0x5EED1234);
+  int mismatches = 0, compared = 0;
+  std::string report;
+  alignas(16) uint8_t hostmem[kWindow];
+  for (const Form& f : forms) {
+    HostStub stub(f.emit);
+    g.load(stub.insn);
+    auto host_fn = stub.getCode<void (*)(HostRegs*)>();
+    for (int n = 0; n < states_per_form; ++n) {
+      State in;
+      for (auto& r : in.r) r = edge_value(rng);
+      in.flags = rng() & ARITH;
+      std::memset(in.mem, 0, sizeof in.mem);
+      for (unsigned k = kRsiOffset; k < kRsiOffset + 32; ++k) in.mem[k] = static_cast<uint8_t>(rng());
+      if (n % 4 == 0) std::memcpy(in.mem + kRsiOffset, &in.r[(n / 4) % 4], 8);  // equal operands now and then
+      if (f.prepare) f.prepare(in);
+      HostRegs h{{in.r[0], in.r[1], in.r[2], in.r[3]}, in.flags | rf::kFixed1,
+                 reinterpret_cast<uint64_t>(hostmem + kRsiOffset)};
+      std::memcpy(hostmem, in.mem, sizeof in.mem);
+      host_fn(&h);
+      State emu;
+      uint64_t rsi_delta;
+      const StopReason why = g.run(in, emu, rsi_delta);
+      const uint64_t defined = ARITH & ~f.undefined(in);
+      ++compared;
+      bool ok = why == StopReason::Halted && rsi_delta == h.rsi - reinterpret_cast<uint64_t>(hostmem + kRsiOffset) &&
+                (emu.flags & defined) == (h.flags & defined) && std::memcmp(emu.mem, hostmem, sizeof emu.mem) == 0;
+      for (int k = 0; k < 4; ++k) ok = ok && emu.r[k] == h.r[k];
+      if (!ok && ++mismatches <= 10) {
+        std::ostringstream o;
+        o << f.name << "\n  in:   " << show(in) << "\n  host: rax=" << std::hex << h.r[0] << " rbx=" << h.r[1]
+          << " rcx=" << h.r[2] << " rdx=" << h.r[3] << " flags=" << (h.flags & defined) << "\n  emu:  "
+          << show(emu) << " (defined-masked flags " << (emu.flags & defined) << ", stop " << static_cast<int>(why)
+          << ")\n";
+        report += o.str();
+      }
+    }
+  }
+  INFO(report);
+  CHECK(compared == static_cast<int>(forms.size()) * states_per_form);
+  CHECK(mismatches == 0);
+}
+
+using E = std::function<void(CodeGenerator&)>;
+
+}  // namespace
+
+TEST_CASE("host oracle: ADD OR ADC SBB AND SUB XOR CMP TEST in every size and form", "[diff]") {
+  std::vector<Form> forms;
+  struct Op {
+    const char* name;
+    void (*rr)(CodeGenerator&, const Xbyak::Operand&, const Xbyak::Operand&);
+    void (*ri)(CodeGenerator&, const Xbyak::Operand&, uint32_t);
+    bool logic;
+  };
+#define OP(n, f, logic) \
+  Op{#n, [](CodeGenerator& g, const Xbyak::Operand& a, const Xbyak::Operand& b) { g.f(a, b); }, \
+     [](CodeGenerator& g, const Xbyak::Operand& a, uint32_t i) { g.f(a, i); }, logic}
+  const Op ops[] = {OP(add, add, false), OP(or, or_, true),   OP(adc, adc, false),  OP(sbb, sbb, false),
+                    OP(and, and_, true), OP(sub, sub, false), OP(xor, xor_, true), OP(cmp, cmp, false)};
+#undef OP
+  for (const Op& op : ops)
+    for (unsigned s : kSizes) {
+      const auto u = [l = op.logic](const State&) { return l ? AF : uint64_t{0}; };
+      const std::string sz = std::to_string(8 * s);
+      forms.push_back({std::string(op.name) + " r" + sz + ", r", [=](CodeGenerator& g) { op.rr(g, reg(RAX, s), reg(RBX, s)); }, u});
+      forms.push_back({std::string(op.name) + " r" + sz + ", m", [=](CodeGenerator& g) { op.rr(g, reg(RCX, s), mem(g, s)); }, u});
+      forms.push_back({std::string(op.name) + " m" + sz + ", r", [=](CodeGenerator& g) { op.rr(g, mem(g, s), reg(RDX, s)); }, u});
+      forms.push_back({std::string(op.name) + " r" + sz + ", imm8", [=](CodeGenerator& g) { op.ri(g, reg(RBX, s), 0x7F); }, u});
+      forms.push_back({std::string(op.name) + " r" + sz + ", -imm8", [=](CodeGenerator& g) { op.ri(g, reg(RDX, s), s == 1 ? 0x80 : 0xFFFFFF80u); }, u});
+      if (s > 1)
+        forms.push_back({std::string(op.name) + " m" + sz + ", imm32", [=](CodeGenerator& g) { op.ri(g, mem(g, s), s == 2 ? 0xFFFF8001u : 0x80000001u); }, u});
+    }
+  for (unsigned s : kSizes) {
+    const std::string sz = std::to_string(8 * s);
+    forms.push_back({"test r" + sz + ", r", [=](CodeGenerator& g) { g.test(reg(RAX, s), reg(RCX, s)); }, [](const State&) { return AF; }});
+    forms.push_back({"test m" + sz + ", r", [=](CodeGenerator& g) { g.test(mem(g, s), reg(RBX, s)); }, [](const State&) { return AF; }});
+    forms.push_back({"test r" + sz + ", imm", [=](CodeGenerator& g) { g.test(reg(RDX, s), 0x81); }, [](const State&) { return AF; }});
+  }
+  check_forms(forms);
+}
+
+TEST_CASE("host oracle: INC DEC NEG NOT, CBW..CQO, flag instructions", "[diff]") {
+  std::vector<Form> forms;
+  for (unsigned s : kSizes) {
+    const std::string sz = std::to_string(8 * s);
+    forms.push_back({"inc r" + sz, [=](CodeGenerator& g) { g.inc(reg(RAX, s)); }});
+    forms.push_back({"dec m" + sz, [=](CodeGenerator& g) { g.dec(mem(g, s)); }});
+    forms.push_back({"neg r" + sz, [=](CodeGenerator& g) { g.neg(reg(RBX, s)); }});
+    forms.push_back({"neg m" + sz, [=](CodeGenerator& g) { g.neg(mem(g, s)); }});
+    forms.push_back({"not r" + sz, [=](CodeGenerator& g) { g.not_(reg(RCX, s)); }});
+  }
+  const std::pair<const char*, E> simple[] = {
+      {"cbw", [](CodeGenerator& g) { g.cbw(); }},   {"cwde", [](CodeGenerator& g) { g.cwde(); }},
+      {"cdqe", [](CodeGenerator& g) { g.cdqe(); }}, {"cwd", [](CodeGenerator& g) { g.cwd(); }},
+      {"cdq", [](CodeGenerator& g) { g.cdq(); }},   {"cqo", [](CodeGenerator& g) { g.cqo(); }},
+      {"cmc", [](CodeGenerator& g) { g.cmc(); }},   {"clc", [](CodeGenerator& g) { g.clc(); }},
+      {"stc", [](CodeGenerator& g) { g.stc(); }},   {"lahf", [](CodeGenerator& g) { g.lahf(); }},
+      {"sahf", [](CodeGenerator& g) { g.sahf(); }},
+  };
+  for (const auto& [n, e] : simple) forms.push_back({n, e});
+  check_forms(forms);
+}
+
+TEST_CASE("host oracle: MUL IMUL (1, 2, 3 operands) DIV IDIV", "[diff]") {
+  std::vector<Form> forms;
+  const auto mul_undef = [](const State&) { return SF | ZF | AF | PF; };
+  for (unsigned s : kSizes) {
+    const std::string sz = std::to_string(8 * s);
+    forms.push_back({"mul r" + sz, [=](CodeGenerator& g) { g.mul(reg(RBX, s)); }, mul_undef});
+    forms.push_back({"imul r" + sz, [=](CodeGenerator& g) { g.imul(reg(RCX, s)); }, mul_undef});
+    forms.push_back({"imul m" + sz, [=](CodeGenerator& g) { g.imul(mem(g, s)); }, mul_undef});
+    if (s > 1) {
+      forms.push_back({"imul r" + sz + ", r", [=](CodeGenerator& g) { g.imul(reg(RBX, s), reg(RDX, s)); }, mul_undef});
+      forms.push_back({"imul r" + sz + ", m, imm", [=](CodeGenerator& g) { g.imul(reg(RCX, s), mem(g, s), -3); }, mul_undef});
+      forms.push_back({"imul r" + sz + ", r, imm32", [=](CodeGenerator& g) { g.imul(reg(RCX, s), reg(RAX, s), s == 2 ? 0x1234 : 0x12345678); }, mul_undef});
+    }
+    // DIV/IDIV inputs are chosen so the host never faults: the quotient always fits.
+    const uint64_t m = size_mask(s);
+    const auto all = [](const State&) { return ARITH; };
+    forms.push_back({"div r" + sz, [=](CodeGenerator& g) { g.div(reg(RBX, s)); }, all, [=](State& st) {
+                       if ((st.r[1] & m) == 0) st.r[1] |= 1;
+                       if (s == 1) st.r[0] = (st.r[0] & ~0xFF00ull) | ((((st.r[0] >> 8) & 0xFF) % (st.r[1] & 0xFF)) << 8);
+                       else st.r[3] = (st.r[3] & ~m) | ((st.r[3] & m) % (st.r[1] & m));
+                     }});
+    forms.push_back({"idiv r" + sz, [=](CodeGenerator& g) { g.idiv(reg(RBX, s)); }, all, [=](State& st) {
+                       if ((st.r[1] & m) == 0) st.r[1] |= 1;
+                       const uint64_t sign = m & ~(m >> 1);
+                       if (s == 1) {
+                         st.r[0] = (st.r[0] & ~0xFF00ull) | ((st.r[0] & 0x80) ? 0xFF00 : 0);
+                       } else {
+                         st.r[3] = (st.r[3] & ~m) | ((st.r[0] & sign) ? m : 0);
+                       }
+                       if ((st.r[0] & m) == sign && (st.r[1] & m) == m) st.r[0] ^= 1;  // MIN / -1
+                     }});
+  }
+  check_forms(forms);
+}
+
+TEST_CASE("host oracle: shifts and rotates by 1, imm8 and CL; SHLD SHRD", "[diff]") {
+  std::vector<Form> forms;
+  struct Sh {
+    const char* name;
+    void (*by_cl)(CodeGenerator&, const Xbyak::Operand&);
+    void (*by_imm)(CodeGenerator&, const Xbyak::Operand&, int);
+    bool shift;  // SHL/SHR/SAR (CF undefined for counts >= width), else a rotate
+  };
+#define SH(n, shift) \
+  Sh{#n, [](CodeGenerator& g, const Xbyak::Operand& a) { g.n(a, g.cl); }, \
+     [](CodeGenerator& g, const Xbyak::Operand& a, int i) { g.n(a, i); }, shift}
+  const Sh ops[] = {SH(shl, true), SH(shr, true), SH(sar, true), SH(rol, false),
+                    SH(ror, false), SH(rcl, false), SH(rcr, false)};
+#undef SH
+  for (const Sh& op : ops)
+    for (unsigned s : kSizes) {
+      // SDM: OF is defined for masked count 1 only; AF is undefined for shifts with a
+      // non-zero count; SHL/SHR/SAR leave CF undefined when count >= operand width.
+      const auto undef_for = [=](unsigned count) {
+        const unsigned c = count & (s == 8 ? 63 : 31);
+        uint64_t u = 0;
+        if (c == 0) return u;
+        if (c != 1) u |= OF;
+        if (op.shift) u |= AF;
+        if (op.shift && c >= 8 * s) u |= CF;
+        return u;
+      };
+      const std::string sz = std::to_string(8 * s);
+      forms.push_back({std::string(op.name) + " r" + sz + ", cl", [=](CodeGenerator& g) { op.by_cl(g, reg(RAX, s)); },
+                       [=](const State& st) { return undef_for(static_cast<unsigned>(st.r[2] & 0xFF)); }});
+      forms.push_back({std::string(op.name) + " m" + sz + ", cl", [=](CodeGenerator& g) { op.by_cl(g, mem(g, s)); },
+                       [=](const State& st) { return undef_for(static_cast<unsigned>(st.r[2] & 0xFF)); }});
+      for (int k : {1, 7, static_cast<int>(8 * s - 1)})
+        forms.push_back({std::string(op.name) + " r" + sz + ", " + std::to_string(k),
+                         [=](CodeGenerator& g) { op.by_imm(g, reg(RDX, s), k); },
+                         [=](const State&) { return undef_for(static_cast<unsigned>(k)); }});
+    }
+  for (unsigned s : {2u, 4u, 8u}) {
+    const std::string sz = std::to_string(8 * s);
+    // 16-bit counts above 16 give an undefined result: keep CL within the width there.
+    const auto clamp = [=](State& st) {
+      if (s == 2) st.r[2] = (st.r[2] & ~0xFFull) | (st.r[2] & 0x0F);
+    };
+    const auto undef = [=](const State& st) {
+      const unsigned c = static_cast<unsigned>(st.r[2] & (s == 8 ? 63 : 31));
+      return c == 0 ? uint64_t{0} : (c == 1 ? AF : AF | OF);
+    };
+    forms.push_back({"shld r" + sz + ", r, cl", [=](CodeGenerator& g) { g.shld(reg(RAX, s), reg(RBX, s), g.cl); }, undef, clamp});
+    forms.push_back({"shrd m" + sz + ", r, cl", [=](CodeGenerator& g) { g.shrd(mem(g, s), reg(RDX, s), g.cl); }, undef, clamp});
+    forms.push_back({"shrd r" + sz + ", r, 5", [=](CodeGenerator& g) { g.shrd(reg(RDX, s), reg(RAX, s), 5); },
+                     [](const State&) { return AF | OF; }});
+  }
+  check_forms(forms);
+}
+
+TEST_CASE("host oracle: BT BTS BTR BTC, BSF BSR, POPCNT LZCNT, BSWAP", "[diff]") {
+  std::vector<Form> forms;
+  const auto bt_undef = [](const State&) { return OF | SF | AF | PF; };
+  for (unsigned s : {2u, 4u, 8u}) {
+    const std::string sz = std::to_string(8 * s);
+    // Register bit offsets into memory address a bit string; keep them inside the buffer.
+    const auto near = [=](State& st) { st.r[1] = (st.r[1] & 0x7F) - 32; };
+    forms.push_back({"bt r" + sz + ", r", [=](CodeGenerator& g) { g.bt(reg(RAX, s), reg(RCX, s)); }, bt_undef});
+    forms.push_back({"bts r" + sz + ", imm", [=](CodeGenerator& g) { g.bts(reg(RDX, s), 0x45); }, bt_undef});
+    forms.push_back({"btr m" + sz + ", imm", [=](CodeGenerator& g) { g.btr(mem(g, s), 3); }, bt_undef});
+    forms.push_back({"btc m" + sz + ", r", [=](CodeGenerator& g) { g.btc(mem(g, s), reg(RBX, s)); }, bt_undef, near});
+    forms.push_back({"bt m" + sz + ", r", [=](CodeGenerator& g) { g.bt(mem(g, s), reg(RBX, s)); }, bt_undef, near});
+    const auto scan_undef = [](const State&) { return CF | OF | SF | AF | PF; };
+    forms.push_back({"bsf r" + sz + ", r", [=](CodeGenerator& g) { g.bsf(reg(RAX, s), reg(RBX, s)); }, scan_undef});
+    forms.push_back({"bsr r" + sz + ", m", [=](CodeGenerator& g) { g.bsr(reg(RCX, s), mem(g, s)); }, scan_undef});
+    forms.push_back({"popcnt r" + sz + ", r", [=](CodeGenerator& g) { g.popcnt(reg(RDX, s), reg(RAX, s)); }});
+    forms.push_back({"lzcnt r" + sz + ", r", [=](CodeGenerator& g) { g.lzcnt(reg(RBX, s), reg(RCX, s)); },
+                     [](const State&) { return OF | SF | AF | PF; }});
+  }
+  forms.push_back({"bswap r32", [](CodeGenerator& g) { g.bswap(g.ebx); }});
+  forms.push_back({"bswap r64", [](CodeGenerator& g) { g.bswap(g.rcx); }});
+  check_forms(forms);
+}
+
+TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B, LEA", "[diff]") {
+  std::vector<Form> forms;
+  for (unsigned s : kSizes) {
+    const std::string sz = std::to_string(8 * s);
+    forms.push_back({"mov r" + sz + ", m", [=](CodeGenerator& g) { g.mov(reg(RAX, s), mem(g, s)); }});
+    forms.push_back({"mov m" + sz + ", r", [=](CodeGenerator& g) { g.mov(mem(g, s), reg(RBX, s)); }});
+    forms.push_back({"xchg r" + sz + ", m", [=](CodeGenerator& g) { g.xchg(reg(RCX, s), mem(g, s)); }});
+    forms.push_back({"xadd m" + sz + ", r", [=](CodeGenerator& g) { g.xadd(mem(g, s), reg(RDX, s)); }});
+    forms.push_back({"cmpxchg r" + sz + ", r", [=](CodeGenerator& g) { g.cmpxchg(reg(RBX, s), reg(RCX, s)); }});
+    forms.push_back({"cmpxchg m" + sz + ", r", [=](CodeGenerator& g) { g.cmpxchg(mem(g, s), reg(RDX, s)); }});
+  }
+  forms.push_back({"mov ah, bh", [](CodeGenerator& g) { g.mov(g.ah, g.bh); }});
+  forms.push_back({"movzx r32, m8", [](CodeGenerator& g) { g.movzx(g.eax, g.byte[g.rsi]); }});
+  forms.push_back({"movzx r64, r16", [](CodeGenerator& g) { g.movzx(g.rbx, g.cx); }});
+  forms.push_back({"movsx r16, r8", [](CodeGenerator& g) { g.movsx(g.dx, g.ch); }});
+  forms.push_back({"movsx r64, m16", [](CodeGenerator& g) { g.movsx(g.rcx, g.word[g.rsi]); }});
+  forms.push_back({"movsxd r64, r32", [](CodeGenerator& g) { g.movsxd(g.rax, g.edx); }});
+  forms.push_back({"cmpxchg8b m64", [](CodeGenerator& g) { g.cmpxchg8b(g.qword[g.rsi]); }});
+  forms.push_back({"lea r64, [rax+rbx*4-8]", [](CodeGenerator& g) { g.lea(g.rcx, g.ptr[g.rax + g.rbx * 4 - 8]); }});
+  forms.push_back({"lea r32, [rax+rdx*8+0x7f]", [](CodeGenerator& g) { g.lea(g.ecx, g.ptr[g.rax + g.rdx * 8 + 0x7F]); }});
+  forms.push_back({"lea r16, [rbx+rcx]", [](CodeGenerator& g) { g.lea(g.ax, g.ptr[g.rbx + g.rcx]); }});
+  using CC = void (CodeGenerator::*)(const Xbyak::Reg&, const Xbyak::Operand&);
+  using SC = void (CodeGenerator::*)(const Xbyak::Operand&);
+  const std::pair<CC, SC> cc[] = {
+      {&CodeGenerator::cmovo, &CodeGenerator::seto},   {&CodeGenerator::cmovno, &CodeGenerator::setno},
+      {&CodeGenerator::cmovb, &CodeGenerator::setb},   {&CodeGenerator::cmovnb, &CodeGenerator::setnb},
+      {&CodeGenerator::cmovz, &CodeGenerator::setz},   {&CodeGenerator::cmovnz, &CodeGenerator::setnz},
+      {&CodeGenerator::cmovbe, &CodeGenerator::setbe}, {&CodeGenerator::cmovnbe, &CodeGenerator::setnbe},
+      {&CodeGenerator::cmovs, &CodeGenerator::sets},   {&CodeGenerator::cmovns, &CodeGenerator::setns},
+      {&CodeGenerator::cmovp, &CodeGenerator::setp},   {&CodeGenerator::cmovnp, &CodeGenerator::setnp},
+      {&CodeGenerator::cmovl, &CodeGenerator::setl},   {&CodeGenerator::cmovnl, &CodeGenerator::setnl},
+      {&CodeGenerator::cmovle, &CodeGenerator::setle}, {&CodeGenerator::cmovnle, &CodeGenerator::setnle},
+  };
+  for (unsigned k = 0; k < 16; ++k) {
+    const auto [cm, st] = cc[k];
+    forms.push_back({"cmovcc r32 #" + std::to_string(k), [=](CodeGenerator& g) { (g.*cm)(g.eax, g.ebx); }});
+    forms.push_back({"cmovcc r64, m #" + std::to_string(k), [=](CodeGenerator& g) { (g.*cm)(g.rdx, g.qword[g.rsi]); }});
+    forms.push_back({"setcc r8 #" + std::to_string(k), [=](CodeGenerator& g) { (g.*st)(g.cl); }});
+    forms.push_back({"setcc m8 #" + std::to_string(k), [=](CodeGenerator& g) { (g.*st)(g.byte[g.rsi]); }});
+  }
+  check_forms(forms, 600);
+}
