@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "vp/core/cpu.h"
-#include "vp/platform/devices.h"
+#include "vp/platform/machine.h"
 #include "vp/platform/flat_loader.h"
 #include "vp/platform/load_error.h"
 #include "vp/platform/multiboot.h"
@@ -61,18 +61,15 @@ int run(const RunOptions& o) {
     std::fprintf(stderr, "vanderpool: --mem must be between 1 and 65536 MiB\n");
     return kExitUsage;
   }
-  vp::PhysMemory mem(o.mem_mib << 20);
-  vp::IoBus io;
   auto out = [](uint8_t b) {
     std::fputc(b, stdout);
     if (b == '\n') std::fflush(stdout);
   };
-  vp::Devices dev(vp::DeviceConfig{out, out, mem.ram_size(), 1});
-  dev.map_on(io);
-  vp::Cpu cpu(mem, io);
+  vp::Machine machine(vp::MachineConfig{o.mem_mib << 20, out, out});
+  vp::PhysMemory& mem = machine.mem;
+  vp::Cpu& cpu = machine.cpu;
+  vp::Devices& dev = machine.devices;
   if (!o.quiet) cpu.log = [](const std::string& m) { std::fprintf(stderr, "vanderpool: %s\n", m.c_str()); };
-  // The debug-exit device stops the CPU right after the OUT that wrote it.
-  cpu.stop_probe = [&dev] { return dev.debug_exit.requested(); };
   try {
     if (!o.flat.empty()) {
       const uint64_t addr = std::stoull(o.flat, nullptr, 0);

@@ -13,6 +13,7 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
                            | (1u << 5)   // MSR
                            | (1u << 6)   // PAE
                            | (1u << 8)   // CX8
+                           | (1u << 9)   // APIC (the platform's local APIC)
                            | (1u << 13)  // PGE
                            | (1u << 15)  // CMOV
                            | (1u << 16)  // PAT
@@ -21,6 +22,7 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
                            | (1u << 25)  // SSE
                            | (1u << 26);  // SSE2
 constexpr uint32_t kEcx1 = (1u << 13)     // CMPXCHG16B
+                           | (1u << 21)   // x2APIC
                            | (1u << 23);  // POPCNT
 
 constexpr CpuidLeaf kLeaves[] = {

@@ -104,7 +104,7 @@ Exec exec_mov_cr(Cpu& c, const Insn& i) {
       case 2: v = c.s.cr2; break;
       case 3: v = c.s.cr3; break;
       case 4: v = c.s.cr4; break;
-      case 8: v = c.s.cr8; break;
+      case 8: v = c.intc ? c.intc->read_tpr() >> 4 : c.s.cr8; break;
       default: return c.ud();
     }
     set_reg_sized(c, gpr, c.long64 ? 8 : 4, v);  // CR operands are 64-bit in 64-bit mode, else 32
@@ -119,6 +119,8 @@ Exec exec_mov_cr(Cpu& c, const Insn& i) {
     case 8:
       if (v & ~0xFull) return c.gp(0);
       c.s.cr8 = v;
+      if (c.intc) c.intc->write_tpr(static_cast<uint8_t>(v << 4));
+      c.next_check = 0;  // a lower priority may unmask a pending interrupt
       return Exec::Ok;
     default: return c.ud();
   }

@@ -63,6 +63,9 @@ class InterruptController {
   // Cycle at which something may next become pending (timer expiry), or UINT64_MAX.
   virtual uint64_t next_event(uint64_t now) = 0;
   virtual void advance(uint64_t now) = 0;
+  // The task-priority register, which MOV CR8 reads and writes as TPR[7:4] (SDM 10.8.6.1).
+  virtual uint8_t read_tpr() = 0;
+  virtual void write_tpr(uint8_t tpr) = 0;
 };
 
 // Software TLB entry: one direct-mapped slot caching a linear page's translation. Tags are

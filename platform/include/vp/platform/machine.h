@@ -1,0 +1,34 @@
+// Machine: guest RAM, the port bus, the PC devices, the local APIC and one vCPU, wired
+// together (debug-exit stops the CPU, platform MSRs reach the APIC).
+#pragma once
+#include <cstdint>
+#include <memory>
+
+#include "vp/core/cpu.h"
+#include "vp/memory/io_bus.h"
+#include "vp/memory/phys_memory.h"
+#include "vp/platform/devices.h"
+#include "vp/platform/local_apic.h"
+
+namespace vp {
+
+struct MachineConfig {
+  uint64_t ram_bytes = 128ull << 20;
+  ByteSink serial_out;    // COM1 transmit
+  ByteSink debugcon_out;  // port 0xE9
+};
+
+class Machine {
+ public:
+  explicit Machine(const MachineConfig& config);
+  Machine(const Machine&) = delete;
+  Machine& operator=(const Machine&) = delete;
+
+  PhysMemory mem;
+  IoBus io;
+  Devices devices;
+  Cpu cpu;
+  LocalApic apic;
+};
+
+}  // namespace vp
