@@ -71,8 +71,7 @@ std::vector<uint8_t> build_info_block(const InfoBlockInput& in, uint32_t base) {
 
   // Information structure.
   const uint64_t low = std::min(in.ram_size, kLowRamEnd);
-  const uint64_t upper_end = std::min(in.ram_size, kApicHoleBase);
-  const uint64_t upper = upper_end > kHighRamBase ? upper_end - kHighRamBase : 0;
+  const uint64_t upper = upper_memory_end(in.ram_size) - kHighRamBase;
   put_le(b, kInfoOffFlags, kInfoMemory | kInfoCmdline | kInfoMods | kInfoMmap | kInfoBootLoaderName, 4);
   put_le(b, kInfoOffMemLower, low / 1024, 4);
   put_le(b, kInfoOffMemUpper, upper / 1024, 4);

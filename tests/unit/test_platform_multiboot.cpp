@@ -198,7 +198,7 @@ TEST_CASE("multiboot a.out kludge: image, BSS, entry state and information struc
   CHECK(mbi == multiboot::kLowInfoBase);
   CHECK(rd32(mem, mbi + 0) == 0x24D);  // mem | cmdline | mods | mmap | boot_loader_name
   CHECK(rd32(mem, mbi + 4) == 639);
-  CHECK(rd32(mem, mbi + 8) == (kRam - 0x100000) / 1024);
+  CHECK(rd32(mem, mbi + 8) == (kRam - 0x100000 - 0x20000) / 1024);  // QEMU: top 128 KiB reserved
   CHECK(rd32(mem, mbi + 12) == 0);  // no boot_device
   CHECK(cstr(mem, rd32(mem, mbi + 16)) == "/boot/kernel.bin console=ttyS0");
   CHECK(cstr(mem, rd32(mem, mbi + 64)) == "vanderpool");
@@ -219,15 +219,20 @@ TEST_CASE("multiboot a.out kludge: image, BSS, entry state and information struc
   CHECK(all_equal(guest_bytes(mem, 0x103000, 0x1234), 0x5A));
   CHECK(guest_bytes(mem, 0x105000, 3) == Bytes{1, 2, 3});
 
-  // Memory map as QEMU presents it.
-  REQUIRE(rd32(mem, mbi + 44) == 4 * 24);
+  // Memory map as QEMU 7.2 (SeaBIOS, Intel CPU model) presents it.
+  REQUIRE(rd32(mem, mbi + 44) == 6 * 24);
   const uint64_t mm = rd32(mem, mbi + 48);
   struct E {
     uint64_t base, len;
     uint32_t type;
   };
-  const E expect[] = {{0, 0x9FC00, 1}, {0x9FC00, 0x400, 2}, {0xF0000, 0x10000, 2}, {0x100000, kRam - 0x100000, 1}};
-  for (size_t i = 0; i < 4; ++i) {
+  const E expect[] = {{0, 0x9FC00, 1},
+                      {0x9FC00, 0x400, 2},
+                      {0xF0000, 0x10000, 2},
+                      {0x100000, kRam - 0x100000 - 0x20000, 1},
+                      {kRam - 0x20000, 0x20000, 2},
+                      {0xFFFC0000, 0x40000, 2}};
+  for (size_t i = 0; i < 6; ++i) {
     CHECK(rd32(mem, mm + i * 24) == 20);
     CHECK(rd64(mem, mm + i * 24 + 4) == expect[i].base);
     CHECK(rd64(mem, mm + i * 24 + 12) == expect[i].len);
@@ -492,15 +497,21 @@ TEST_CASE("flat loader: copies the image, rejects empty, out-of-RAM, hole and MM
 
 TEST_CASE("memory map for small and large RAM", "[platform]") {
   const auto small = pc_memory_map(512 << 10);
-  REQUIRE(small.size() == 3);
+  REQUIRE(small.size() == 4);
   CHECK(small[0].length == 512 << 10);
+  CHECK(small[3].base == kBiosFlashBase);
   const auto big = pc_memory_map(kFourGiB + 0x1000000);
-  REQUIRE(big.size() == 6);
+  REQUIRE(big.size() == 8);
   CHECK(big[3].base == 0x100000);
-  CHECK(big[3].length == kApicHoleBase - 0x100000);
+  CHECK(big[3].length == kApicHoleBase - kFirmwareReserve - 0x100000);
+  CHECK(big[4].base == kApicHoleBase - kFirmwareReserve);
   CHECK(big[4].type == MemoryType::kReserved);
-  CHECK(big[5].base == kApicHoleEnd);
-  CHECK(big[5].base + big[5].length == kFourGiB + 0x1000000);
+  CHECK(big[5].base == kApicHoleBase);
+  CHECK(big[5].type == MemoryType::kReserved);
+  CHECK(big[6].base == kBiosFlashBase);
+  // RAM between the hole and 4 GiB is not reported (the BIOS flash sits there under QEMU).
+  CHECK(big[7].base == kFourGiB);
+  CHECK(big[7].base + big[7].length == kFourGiB + 0x1000000);
 }
 
 TEST_CASE("multiboot loader survives random mutations of valid images", "[platform]") {
