@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <iterator>
 #include <string>
 #include <vector>
@@ -32,6 +33,8 @@ struct RunOptions {
   uint64_t max_insns = 0;
   std::string flat;
   bool quiet = false;
+  std::string trace;
+  bool log_unclaimed = false;
 };
 
 void apply(vp::SegmentReg& r, const vp::SegmentState& s) { r = vp::SegmentReg{s.selector, s.base, s.limit, s.access_rights}; }
@@ -70,6 +73,22 @@ int run(const RunOptions& o) {
   vp::Cpu& cpu = machine.cpu;
   vp::Devices& dev = machine.devices;
   if (!o.quiet) cpu.log = [](const std::string& m) { std::fprintf(stderr, "vanderpool: %s\n", m.c_str()); };
+  if (o.log_unclaimed)
+    machine.io.on_unclaimed = [](uint16_t port, unsigned size, bool write, uint32_t v) {
+      if (write) std::fprintf(stderr, "vanderpool: unclaimed I/O: out%c 0x%x <- 0x%x\n", "?bw?d"[size], port, v);
+      else std::fprintf(stderr, "vanderpool: unclaimed I/O: in%c 0x%x (reads all ones)\n", "?bw?d"[size], port);
+    };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> trace_file(nullptr, std::fclose);
+  std::unique_ptr<vp::JsonlTrace> trace;
+  if (!o.trace.empty()) {
+    trace_file.reset(std::fopen(o.trace.c_str(), "w"));
+    if (!trace_file) {
+      std::fprintf(stderr, "vanderpool: cannot write trace file '%s'\n", o.trace.c_str());
+      return kExitUsage;
+    }
+    trace = std::make_unique<vp::JsonlTrace>(trace_file.get());
+    cpu.trace = trace.get();
+  }
   try {
     if (!o.flat.empty()) {
       const uint64_t addr = std::stoull(o.flat, nullptr, 0);
@@ -111,34 +130,26 @@ int run(const RunOptions& o) {
   }
   cpu.state_changed();
 
-  const uint64_t budget = o.max_insns ? o.max_insns : ~0ull;
-  for (;;) {
-    // Run in slices so a debug-exit write is seen promptly without a per-instruction check.
-    const vp::StopReason why = cpu.run(o.max_insns ? budget - cpu.icount : (1ull << 20));
-    if (dev.debug_exit.requested()) {
-      std::fflush(stdout);
-      return dev.debug_exit.status() & 0xFF;
-    }
-    switch (why) {
-      case vp::StopReason::InsnLimit:
-        if (o.max_insns && cpu.icount >= budget) {
-          std::fflush(stdout);
-          std::fprintf(stderr, "vanderpool: instruction limit (%llu) reached at %s\n",
-                       static_cast<unsigned long long>(budget), cpu.describe_at(cpu.s.rip()).c_str());
-          return kExitInsnLimit;
-        }
-        continue;
-      case vp::StopReason::Halted:
-        std::fflush(stdout);
-        if (!o.quiet) std::fprintf(stderr, "vanderpool: the CPU halted with nothing to wake it\n");
-        return kExitHalted;
-      case vp::StopReason::TripleFault:
-        std::fflush(stdout);
-        std::fprintf(stderr, "vanderpool: triple fault (shutdown) at %s\n", cpu.describe_at(cpu.s.rip()).c_str());
-        dump_registers(cpu);
-        return kExitTripleFault;
-      default: continue;
-    }
+  const vp::StopReason why = cpu.run(o.max_insns ? o.max_insns : ~0ull);
+  std::fflush(stdout);
+  auto stop = [&](const char* reason, int status) {
+    if (cpu.trace) cpu.trace->emit(cpu, "stop", std::string("\"reason\":\"") + reason + "\",\"status\":" + std::to_string(status));
+    return status;
+  };
+  switch (why) {
+    case vp::StopReason::Requested:
+      return stop("debug-exit", dev.debug_exit.status() & 0xFF);
+    case vp::StopReason::InsnLimit:
+      std::fprintf(stderr, "vanderpool: instruction limit (%llu) reached at %s\n",
+                   static_cast<unsigned long long>(o.max_insns), cpu.describe_at(cpu.s.rip()).c_str());
+      return stop("instruction limit", kExitInsnLimit);
+    case vp::StopReason::TripleFault:
+      std::fprintf(stderr, "vanderpool: triple fault (shutdown) at %s\n", cpu.describe_at(cpu.s.rip()).c_str());
+      dump_registers(cpu);
+      return stop("triple fault", kExitTripleFault);
+    default:
+      if (!o.quiet) std::fprintf(stderr, "vanderpool: the CPU halted with nothing to wake it\n");
+      return stop("halted", kExitHalted);
   }
 }
 
@@ -158,6 +169,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--max-insns", o.max_insns, "Stop after N instructions (exit status 8)");
   run_cmd->add_option("--flat", o.flat, "Load IMAGE as a flat binary at ADDR and enter it in real mode");
   run_cmd->add_flag("--quiet", o.quiet, "No diagnostics on stderr except fatal ones");
+  run_cmd->add_option("--trace", o.trace, "Write JSON Lines events (exceptions, interrupts, mode changes, stop) to FILE");
+  run_cmd->add_flag("--log-unclaimed-io", o.log_unclaimed, "Log guest accesses to ports no device claims");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

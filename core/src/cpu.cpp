@@ -54,6 +54,18 @@ void Cpu::update_mode() {
   stack_size = long64 ? 8 : (pe && (s.seg[SS].ar & ar::DB)) ? 4 : 2;
   for (unsigned i = 0; i < 6; ++i) seg_base[i] = (long64 && i < FS) ? 0 : s.seg[i].base;
   if (!pe) s.cpl = 0;
+  if (trace) {
+    const uint32_t mode = static_cast<uint32_t>(code_mode) | (pe ? 4 : 0) | (paging ? 8 : 0) |
+                          ((s.efer & efer::LMA) ? 16 : 0);
+    if (mode != traced_mode_) {
+      traced_mode_ = mode;
+      static const char* names[] = {"16-bit", "32-bit", "64-bit"};
+      trace->emit(*this, "mode", std::string("\"mode\":\"") +
+                                     (!pe ? "real" : (s.efer & efer::LMA) ? (long64 ? "long" : "compatibility") : "protected") +
+                                     "\",\"code\":\"" + names[static_cast<int>(code_mode)] + "\",\"paging\":" +
+                                     (paging ? "true" : "false"));
+    }
+  }
 }
 
 namespace {

@@ -1,6 +1,8 @@
 // Event delivery (SDM Vol. 3 chapter 6): real-mode IVT (20.1.4), protected-mode IDT
 // (6.12) and IA-32e IDT (6.14) with stack switches and IST, #DF for contributory and
 // page-fault pairs and the triple fault that shuts the processor down (6.15, Table 6-5).
+#include <cstdio>
+
 #include "access.h"
 #include "exec/system.h"
 
@@ -160,6 +162,19 @@ Exec deliver_protected(Delivery& d) {
 
 bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
   const uint64_t event_rip = s.rip();
+  if (trace) {
+    static const char* kinds[] = {"exception", "external", "software", "nmi", "int1"};
+    char f[192];
+    std::snprintf(f, sizeof f, "\"kind\":\"%s\",\"vector\":%u,\"cs\":%u,\"rip\":\"0x%llx\"", kinds[static_cast<int>(kind)],
+                  vector, s.seg[CS].sel, static_cast<unsigned long long>(kind == EventKind::Exception ? event_rip : insn_rip));
+    std::string fields = f;
+    if (has_err) fields += ",\"error\":" + std::to_string(err);
+    if (vector == kPF && kind == EventKind::Exception) {
+      std::snprintf(f, sizeof f, ",\"cr2\":\"0x%llx\"", static_cast<unsigned long long>(s.cr2));
+      fields += f;
+    }
+    trace->emit(*this, kind == EventKind::External ? "interrupt" : "exception", fields);
+  }
   Delivery d{*this, vector, kind, has_err, err};
   const Exec r = (s.cr0 & cr0::PE) ? deliver_protected(d) : deliver_real(d);
   if (r == Exec::Ok) return true;

@@ -7,6 +7,7 @@
 
 #include "vp/core/cpu_model.h"
 #include "vp/core/state.h"
+#include "vp/core/trace.h"
 #include "vp/decoder/decoded_insn.h"
 #include "vp/memory/io_bus.h"
 #include "vp/memory/phys_memory.h"
@@ -119,6 +120,7 @@ class Cpu {
   // returning false makes WRMSR raise #GP(0).
   std::function<bool(uint32_t msr, uint64_t& value)> msr_read_hook;
   std::function<bool(uint32_t msr, uint64_t value)> msr_write_hook;
+  TraceSink* trace = nullptr;  // optional structured events (--trace)
   // Log sink for diagnostics (unimplemented instructions, unclaimed ports ...).
   std::function<void(const std::string&)> log;
 
@@ -191,6 +193,7 @@ class Cpu {
   [[gnu::noinline]] const Insn* fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d);
   bool check_events();
   unsigned delivering_ = 0;  // nesting depth of exception delivery (#DF, triple fault)
+  uint32_t traced_mode_ = ~0u;  // last operating mode reported to the trace
 };
 
 }  // namespace vp
