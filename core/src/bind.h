@@ -17,6 +17,7 @@ bool bind_branch(Insn& i);
 bool bind_string(Insn& i);
 bool bind_system(Insn& i);
 bool bind_sse(Insn& i);
+bool bind_x87(Insn& i);
 
 // Used when no handler exists: #UD, and the log names the instruction and its address.
 Exec exec_unimplemented(Cpu& c, const Insn& i);

@@ -33,6 +33,7 @@ struct State {
   uint64_t r[4];  // rax rbx rcx rdx
   uint64_t flags;
   uint8_t mem[kWindow];  // bytes [0, 16) and [48, 64) start zeroed
+  uint64_t x[4][2];      // xmm0..xmm3 (lo, hi)
 };
 
 // Host-side register block the stub loads and stores (offsets used by the stub).
@@ -40,6 +41,7 @@ struct HostRegs {
   uint64_t r[4];
   uint64_t flags;
   uint64_t rsi;
+  uint64_t x[4][2];  // offset 48
 };
 
 struct Form {
@@ -78,6 +80,7 @@ struct HostStub : CodeGenerator {
     mov(rsi, qword[r15 + 40]);
     push(qword[r15 + 32]);
     popf();
+    for (int k = 0; k < 4; ++k) movdqu(Xbyak::Xmm(k), ptr[r15 + 48 + 16 * k]);
     mov(rax, qword[r15]); mov(rbx, qword[r15 + 8]); mov(rcx, qword[r15 + 16]); mov(rdx, qword[r15 + 24]);
     const size_t start = getSize();
     emit(*this);
@@ -86,6 +89,7 @@ struct HostStub : CodeGenerator {
     pop(qword[r15 + 32]);
     mov(qword[r15], rax); mov(qword[r15 + 8], rbx); mov(qword[r15 + 16], rcx); mov(qword[r15 + 24], rdx);
     mov(qword[r15 + 40], rsi);
+    for (int k = 0; k < 4; ++k) movdqu(ptr[r15 + 48 + 16 * k], Xbyak::Xmm(k));
     pop(r15); pop(r14); pop(r13); pop(r12); pop(rbp); pop(rbx);
     ret();
   }
@@ -102,7 +106,7 @@ struct Guest {
     memory.write(0x2000, 8, 0x3003);
     for (uint64_t k = 0; k < 512; ++k) memory.write(0x3000 + 8 * k, 8, (k << 21) | 0x83);
     cpu.s.cr3 = 0x1000;
-    cpu.s.cr4 = cr4::PAE;
+    cpu.s.cr4 = cr4::PAE | cr4::OSFXSR;
     cpu.s.efer = efer::LME | efer::LMA;
     cpu.s.cr0 = cr0::PE | cr0::PG | cr0::ET;
     cpu.s.seg[CS] = SegmentReg{8, 0, 0xFFFFFFFF, 0xA09B};
@@ -121,9 +125,14 @@ struct Guest {
     cpu.s.rflags = in.flags | rf::kFixed1;
     cpu.s.rip() = kCode;
     cpu.halted = false;
+    for (int k = 0; k < 4; ++k) cpu.s.xmm[k] = Xmm{in.x[k][0], in.x[k][1]};
     memory.write_block(kWindowBase, in.mem, sizeof in.mem);
     const StopReason why = cpu.run(4);
     for (int k = 0; k < 4; ++k) out.r[k] = cpu.s.regs[slot[k]];
+    for (int k = 0; k < 4; ++k) {
+      out.x[k][0] = cpu.s.xmm[k].lo;
+      out.x[k][1] = cpu.s.xmm[k].hi;
+    }
     out.flags = cpu.s.rflags;
     memory.read_block(kWindowBase, out.mem, sizeof out.mem);
     rsi = cpu.s.regs[6] - kData;
@@ -169,9 +178,16 @@ void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
       std::memset(in.mem, 0, sizeof in.mem);
       for (unsigned k = kRsiOffset; k < kRsiOffset + 32; ++k) in.mem[k] = static_cast<uint8_t>(rng());
       if (n % 4 == 0) std::memcpy(in.mem + kRsiOffset, &in.r[(n / 4) % 4], 8);  // equal operands now and then
+      for (auto& xr : in.x)
+        for (auto& q : xr) q = edge_value(rng);
+      if (n % 3 == 0) {  // equal lanes now and then (PCMPEQ*, PMINUB ...)
+        std::memcpy(reinterpret_cast<uint8_t*>(in.x[1]) + (n % 8), reinterpret_cast<uint8_t*>(in.x[0]) + (n % 8), 8);
+        std::memcpy(in.mem + kRsiOffset, in.x[2], 16);
+      }
       if (f.prepare) f.prepare(in);
       HostRegs h{{in.r[0], in.r[1], in.r[2], in.r[3]}, in.flags | rf::kFixed1,
-                 reinterpret_cast<uint64_t>(hostmem + kRsiOffset)};
+                 reinterpret_cast<uint64_t>(hostmem + kRsiOffset),
+                 {{in.x[0][0], in.x[0][1]}, {in.x[1][0], in.x[1][1]}, {in.x[2][0], in.x[2][1]}, {in.x[3][0], in.x[3][1]}}};
       std::memcpy(hostmem, in.mem, sizeof in.mem);
       host_fn(&h);
       State emu;
@@ -181,13 +197,16 @@ void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
       ++compared;
       bool ok = why == StopReason::Halted && rsi_delta == h.rsi - reinterpret_cast<uint64_t>(hostmem + kRsiOffset) &&
                 (emu.flags & defined) == (h.flags & defined) && std::memcmp(emu.mem, hostmem, sizeof emu.mem) == 0;
-      for (int k = 0; k < 4; ++k) ok = ok && emu.r[k] == h.r[k];
+      for (int k = 0; k < 4; ++k) ok = ok && emu.r[k] == h.r[k] && emu.x[k][0] == h.x[k][0] && emu.x[k][1] == h.x[k][1];
       if (!ok && ++mismatches <= 10) {
         std::ostringstream o;
         o << f.name << "\n  in:   " << show(in) << "\n  host: rax=" << std::hex << h.r[0] << " rbx=" << h.r[1]
           << " rcx=" << h.r[2] << " rdx=" << h.r[3] << " flags=" << (h.flags & defined) << "\n  emu:  "
           << show(emu) << " (defined-masked flags " << (emu.flags & defined) << ", stop " << static_cast<int>(why)
-          << ")\n";
+          << ")\n  xmm host/emu:";
+        for (int k = 0; k < 4; ++k)
+          o << " x" << k << "=" << h.x[k][1] << ":" << h.x[k][0] << "/" << emu.x[k][1] << ":" << emu.x[k][0];
+        o << "\n";
         report += o.str();
       }
     }
@@ -413,4 +432,67 @@ TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B, 
     forms.push_back({"setcc m8 #" + std::to_string(k), [=](CodeGenerator& g) { (g.*st)(g.byte[g.rsi]); }});
   }
   check_forms(forms, 600);
+}
+
+TEST_CASE("host oracle: SSE/SSE2 integer subset (logic, compares, add/sub, masks, shuffles, shifts, moves)", "[diff]") {
+  std::vector<Form> forms;
+  using X = Xbyak::Xmm;
+  using B2 = void (*)(CodeGenerator&, const X&, const Xbyak::Operand&);
+  using SI = void (*)(CodeGenerator&, const X&, int);
+#define B(n) std::pair<const char*, B2>{#n, [](CodeGenerator& g, const X& a, const Xbyak::Operand& b) { g.n(a, b); }}
+#define S(n) std::pair<const char*, SI>{#n, [](CodeGenerator& g, const X& a, int k) { g.n(a, k); }}
+  const std::pair<const char*, B2> binops[] = {
+      B(pxor), B(pand), B(pandn), B(por), B(xorps),
+      B(andps), B(andnpd), B(orpd), B(pcmpeqb), B(pcmpeqw),
+      B(pcmpeqd), B(pcmpgtb), B(pcmpgtw), B(pcmpgtd), B(paddb),
+      B(paddw), B(paddd), B(paddq), B(psubb), B(psubw),
+      B(psubd), B(psubq), B(pminub), B(pmaxub), B(punpcklbw),
+      B(punpcklwd), B(punpckldq), B(punpcklqdq), B(punpckhbw), B(punpckhwd),
+      B(punpckhdq), B(punpckhqdq), B(psllw), B(pslld), B(psllq),
+      B(psrlw), B(psrld), B(psrlq), B(psraw), B(psrad)};
+  for (const auto& [n, op] : binops) {
+    const B2 f = op;
+    forms.push_back({std::string(n) + " xmm0, xmm1", [=](CodeGenerator& g) { f(g, X(0), X(1)); }});
+    forms.push_back({std::string(n) + " xmm2, m128", [=](CodeGenerator& g) { f(g, X(2), g.xword[g.rsi]); }});
+  }
+  // Shift counts in a register: mostly small, sometimes past the lane width.
+  const auto small_count = [](State& st) { st.x[1][0] &= 0x4F; };
+  for (B2 f : {B(psllq).second, B(psrlw).second, B(psrad).second})
+    forms.push_back({"shift by xmm1 (small)", [=](CodeGenerator& g) { f(g, X(0), X(1)); }, [](const State&) { return uint64_t{0}; }, small_count});
+  const std::pair<const char*, SI> shifts[] = {
+        S(psllw), S(pslld), S(psllq), S(psrlw), S(psrld),
+        S(psrlq), S(psraw), S(psrad), S(pslldq), S(psrldq)};
+#undef B
+#undef S
+  for (int imm : {0, 1, 7, 15, 16, 31, 32, 63, 64, 200})
+    for (const auto& [n, op] : shifts) {
+      const SI f = op;
+      forms.push_back({std::string(n) + " xmm3, " + std::to_string(imm), [=](CodeGenerator& g) { f(g, X(3), imm); }});
+    }
+  for (int imm : {0x00, 0x1B, 0x4E, 0xE4, 0xFF})
+    forms.push_back({"pshufd xmm0, xmm1, " + std::to_string(imm), [=](CodeGenerator& g) { g.pshufd(X(0), X(1), static_cast<uint8_t>(imm)); }});
+  forms.push_back({"pshufd xmm1, m128, 0x39", [](CodeGenerator& g) { g.pshufd(X(1), g.xword[g.rsi], 0x39); }});
+  forms.push_back({"pmovmskb eax, xmm1", [](CodeGenerator& g) { g.pmovmskb(g.eax, X(1)); }});
+  forms.push_back({"pmovmskb rbx, xmm2", [](CodeGenerator& g) { g.pmovmskb(g.rbx, X(2)); }});
+  forms.push_back({"movmskps ecx, xmm3", [](CodeGenerator& g) { g.movmskps(g.ecx, X(3)); }});
+  forms.push_back({"movd xmm0, eax", [](CodeGenerator& g) { g.movd(X(0), g.eax); }});
+  forms.push_back({"movd ebx, xmm1", [](CodeGenerator& g) { g.movd(g.ebx, X(1)); }});
+  forms.push_back({"movd xmm2, m32", [](CodeGenerator& g) { g.movd(X(2), g.dword[g.rsi]); }});
+  forms.push_back({"movd m32, xmm3", [](CodeGenerator& g) { g.movd(g.dword[g.rsi], X(3)); }});
+  forms.push_back({"movq xmm0, rdx", [](CodeGenerator& g) { g.movq(X(0), g.rdx); }});
+  forms.push_back({"movq rcx, xmm1", [](CodeGenerator& g) { g.movq(g.rcx, X(1)); }});
+  forms.push_back({"movq xmm2, xmm3", [](CodeGenerator& g) { g.movq(X(2), X(3)); }});
+  forms.push_back({"movq xmm1, m64", [](CodeGenerator& g) { g.movq(X(1), g.qword[g.rsi]); }});
+  forms.push_back({"movq m64, xmm0", [](CodeGenerator& g) { g.movq(g.qword[g.rsi], X(0)); }});
+  forms.push_back({"movdqu xmm0, [rsi+3]", [](CodeGenerator& g) { g.movdqu(X(0), g.ptr[g.rsi + 3]); }});
+  forms.push_back({"movdqu [rsi+5], xmm1", [](CodeGenerator& g) { g.movdqu(g.ptr[g.rsi + 5], X(1)); }});
+  forms.push_back({"movdqa xmm2, m128", [](CodeGenerator& g) { g.movdqa(X(2), g.xword[g.rsi]); }});
+  forms.push_back({"movaps m128, xmm3", [](CodeGenerator& g) { g.movaps(g.xword[g.rsi], X(3)); }});
+  forms.push_back({"movups xmm1, xmm2", [](CodeGenerator& g) { g.movups(X(1), X(2)); }});
+  forms.push_back({"movhps xmm0, m64", [](CodeGenerator& g) { g.movhps(X(0), g.qword[g.rsi]); }});
+  forms.push_back({"movlps m64, xmm1", [](CodeGenerator& g) { g.movlps(g.qword[g.rsi], X(1)); }});
+  forms.push_back({"movhpd m64, xmm2", [](CodeGenerator& g) { g.movhpd(g.qword[g.rsi], X(2)); }});
+  forms.push_back({"movhlps xmm3, xmm0", [](CodeGenerator& g) { g.movhlps(X(3), X(0)); }});
+  forms.push_back({"movlhps xmm1, xmm2", [](CodeGenerator& g) { g.movlhps(X(1), X(2)); }});
+  check_forms(forms, 800);
 }
