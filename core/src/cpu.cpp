@@ -47,6 +47,7 @@ void Cpu::state_changed() {
 }
 
 void Cpu::update_mode() {
+  ++fetch_epoch;
   const bool pe = s.cr0 & cr0::PE;
   long64 = (s.efer & efer::LMA) && (s.seg[CS].ar & ar::L);
   code_mode = long64 ? CodeMode::Bits64 : (pe && (s.seg[CS].ar & ar::DB)) ? CodeMode::Bits32 : CodeMode::Bits16;
@@ -78,9 +79,43 @@ inline unsigned dcache_index(uint64_t pa) {
 
 // Fetches and decodes the instruction at CS:RIP. Returns nullptr with c.fault set on a
 // fetch fault (#PF, #GP for limit/canonical) or decode failure (#UD, #GP for > 15 bytes).
+// Fetch with chaining: when nothing that affects instruction fetch has changed since the
+// previous instruction and the new RIP is on the same page, the successor recorded in the
+// previous decode-cache entry is used without a TLB lookup or hash probe.
 const Insn* Cpu::fetch() {
   const uint64_t rip = s.rip();
-  uint64_t la;
+  DecodeCacheEntry* prev = chain_;
+  chain_ = nullptr;
+  uint64_t la, pa;
+  DecodeCacheEntry* entry;
+  if (prev && chain_fetch_epoch_ == fetch_epoch && chain_code_epoch_ == mem.code_write_epoch()) {
+    la = long64 ? rip : (seg_base[CS] + rip) & 0xFFFFFFFFull;
+    if (((la ^ chain_la_) >> 12) == 0 && (long64 || rip <= s.seg[CS].limit)) {
+      const bool seq = la == chain_la_ + prev->insn.len;
+      DecodeCacheEntry* c = seq ? prev->next : prev->target;
+      pa = (chain_pa_ & ~0xFFFull) | (la & 0xFFF);
+      if (c && c->pa == pa && c->mode == code_mode) [[likely]] {
+        if (!long64 && rip + c->insn.len - 1 > s.seg[CS].limit) {
+          gp(0);
+          return nullptr;
+        }
+        chain_ = c;
+        chain_la_ = la;
+        chain_pa_ = pa;
+        return &c->insn;
+      }
+      const Insn* in = fetch_lookup(rip, la, pa, entry);
+      if (entry) (seq ? prev->next : prev->target) = entry;
+      return in;
+    }
+  }
+  return fetch_lookup(rip, la, pa, entry);
+}
+
+// Fetch through the TLB and the decode cache; `entry` is the cache entry used, or nullptr
+// when the instruction was not cached (page-crossing, MMIO) or the fetch faulted.
+const Insn* Cpu::fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry) {
+  entry = nullptr;
   if (long64) {
     la = rip;
     if (!canonical(la)) {
@@ -95,21 +130,31 @@ const Insn* Cpu::fetch() {
     la = (seg_base[CS] + rip) & 0xFFFFFFFFull;
   }
   const TlbEntry& e = tlb_slot(*this, la);
-  uint64_t pa;
   if (e.tag_x == tlb_key(*this, la) && e.host_r) [[likely]] {
     pa = e.pa | (la & 0xFFF);
   } else if (translate(*this, la, Access::Fetch, pa) != Exec::Ok) {
     return nullptr;
   }
   DecodeCacheEntry& d = dcache[dcache_index(pa)];
+  const Insn* in;
   if (d.pa == pa && d.mode == code_mode && d.gen == mem.generation(pa)) [[likely]] {
     if (!long64 && rip + d.insn.len - 1 > s.seg[CS].limit) {
       gp(0);
       return nullptr;
     }
-    return &d.insn;
+    in = &d.insn;
+  } else {
+    in = fetch_slow(la, pa, d);
   }
-  return fetch_slow(la, pa, d);
+  if (in == &d.insn) {
+    entry = &d;
+    chain_ = &d;
+    chain_la_ = la;
+    chain_pa_ = pa;
+    chain_fetch_epoch_ = fetch_epoch;
+    chain_code_epoch_ = mem.code_write_epoch();
+  }
+  return in;
 }
 
 // Decode-cache miss: read up to 15 bytes, possibly from the next page, and decode.
@@ -145,6 +190,7 @@ const Insn* Cpu::fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d) {
   }
   if (out == &d.insn) {
     d.pa = pa;
+    d.next = d.target = nullptr;
     d.mode = code_mode;
     const uint64_t epoch = mem.code_mark_epoch();
     mem.mark_code(pa);

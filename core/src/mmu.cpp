@@ -242,6 +242,7 @@ Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
 }
 
 void Cpu::flush_tlb(bool include_global) {
+  ++fetch_epoch;
   for (TlbEntry& e : tlb)
     if (include_global || !e.global) e = TlbEntry{};
 }

@@ -460,6 +460,7 @@ Exec exec_invlpg(Cpu& c, const Insn& i) {
   if (((e.tag_r | e.tag_w | e.tag_x) != ~0ull) && (((e.tag_r >> 1) == (la >> 12)) || ((e.tag_w >> 1) == (la >> 12)) ||
                                                    ((e.tag_x >> 1) == (la >> 12))))
     e = TlbEntry{};
+  ++c.fetch_epoch;
   return Exec::Ok;
 }
 

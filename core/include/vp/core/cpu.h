@@ -83,6 +83,10 @@ struct DecodeCacheEntry {
   uint64_t pa = ~0ull;
   uint32_t gen = 0;
   CodeMode mode = CodeMode::Bits16;
+  // Successors seen before on the same page: the fall-through instruction and the last
+  // other target (branch taken). Hints only: fetch() re-checks pa and mode before use.
+  DecodeCacheEntry* next = nullptr;
+  DecodeCacheEntry* target = nullptr;
   Insn insn;
 };
 
@@ -103,6 +107,9 @@ class Cpu {
   // Recomputes the derived mode only (after a segment load); no TLB flush.
   void update_mode();
   void flush_tlb(bool include_global = true);
+  // Any change that can alter how a linear code address is fetched (TLB flush, INVLPG,
+  // mode, CPL or segment change) bumps this; chained fetches require it unchanged.
+  uint64_t fetch_epoch = 0;
 
   // --- state -------------------------------------------------------------------------
   CpuState s;
@@ -190,6 +197,10 @@ class Cpu {
 
  private:
   const Insn* fetch();
+  const Insn* fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry);
+  // The previous fetch, for following DecodeCacheEntry::next/target without a TLB lookup.
+  DecodeCacheEntry* chain_ = nullptr;
+  uint64_t chain_la_ = 0, chain_pa_ = 0, chain_fetch_epoch_ = 0, chain_code_epoch_ = 0;
   [[gnu::noinline]] const Insn* fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d);
   bool check_events();
   unsigned delivering_ = 0;  // nesting depth of exception delivery (#DF, triple fault)

@@ -71,8 +71,12 @@ class PhysMemory {
     if (pfn < code_.size() && code_[pfn]) {
       code_[pfn] = 0;
       ++gen_[pfn];
+      ++code_write_epoch_;
     }
   }
+  // Bumped whenever any code page is written: a CPU that saw the same value before and after
+  // knows every decoded instruction it holds is still current.
+  uint64_t code_write_epoch() const { return code_write_epoch_; }
   // Bumped whenever a page becomes a code page, so CPUs drop cached write pointers to it.
   uint64_t code_mark_epoch() const { return code_mark_epoch_; }
 
@@ -94,6 +98,7 @@ class PhysMemory {
   std::vector<uint8_t> code_;
   std::vector<uint32_t> gen_;
   uint64_t code_mark_epoch_ = 0;
+  uint64_t code_write_epoch_ = 0;
 };
 
 }  // namespace vp
