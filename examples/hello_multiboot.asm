@@ -24,6 +24,11 @@ entry32:
     jne   .bad
     mov   [mbi], ebx
     mov   esp, STACK_TOP
+    ; Mask both 8259 PICs: firmware leaves the PIT running on IRQ 0 (vector 8 after the
+    ; BIOS's PIC set-up), and a PC delivers it through LINT0 once interrupts are enabled.
+    mov   al, 0xFF
+    out   0x21, al
+    out   0xA1, al
     ; page tables: PML4 -> PDPT -> PD0 (first GiB, 2 MiB pages) and PD3 (the APIC page)
     mov   edi, PML4
     mov   ecx, 4 * 4096 / 4
@@ -106,13 +111,22 @@ entry64:
     jmp   .entry
 .no_mmap:
 
-    ; IDT with one gate: vector 0x40 -> timer
+    ; IDT: vectors 0-31 report an unexpected exception, 0x40 is the timer, 0xFF the APIC's
+    ; spurious vector
+    xor   ecx, ecx
+.gates:
+    lea   rax, [rel exc_stubs]
+    lea   rax, [rax + rcx*8]
+    call  set_gate
+    inc   ecx
+    cmp   ecx, 32
+    jb    .gates
+    mov   ecx, 0x40
     lea   rax, [rel isr_timer]
-    mov   word [IDT + 0x40*16], ax
-    mov   word [IDT + 0x40*16 + 2], 0x08
-    mov   word [IDT + 0x40*16 + 4], 0x8E00
-    shr   rax, 16
-    mov   word [IDT + 0x40*16 + 6], ax
+    call  set_gate
+    mov   ecx, 0xFF
+    lea   rax, [rel isr_spurious]
+    call  set_gate
     lidt  [idtr]
 
     mov   r8, APIC
@@ -148,6 +162,47 @@ isr_timer:
     pop   rdx
     pop   rax
     iretq
+
+; set_gate: IDT[ECX] = 64-bit interrupt gate to RAX (selector 0x08, DPL 0).
+set_gate:
+    mov   rdx, rcx
+    shl   rdx, 4
+    add   rdx, IDT
+    mov   [rdx], ax
+    mov   word [rdx + 2], 0x08
+    mov   word [rdx + 4], 0x8E00
+    shr   rax, 16
+    mov   [rdx + 6], ax
+    shr   rax, 16
+    mov   [rdx + 8], eax
+    mov   dword [rdx + 12], 0
+    ret
+
+isr_spurious:                           ; no EOI for the spurious vector (SDM 10.9)
+    iretq
+
+; exc_stubs: eight bytes per vector: push the vector number, jump to the report.
+    align 8
+exc_stubs:
+%assign v 0
+%rep 32
+    push  v                             ; 2 bytes
+    jmp   near exc_report               ; 5 bytes
+    nop
+%assign v v + 1
+%endrep
+exc_report:
+    lea   rsi, [rel s_exc]
+    call  puts
+    pop   rax
+    call  put_dec
+    lea   rsi, [rel s_crlf]
+    call  puts
+    mov   dx, 0xF4
+    mov   al, 0x7F                      ; exit status 0xFF: an unexpected exception
+    out   dx, al
+.h: hlt
+    jmp   .h
 
 ; 16550: 115200 baud 8N1, FIFOs on.
 uart_init:
@@ -248,6 +303,7 @@ s_mem:   db "Multiboot: ", 0
 s_kib:   db " KiB above 1 MiB", 13, 10, 0
 s_tick:  db "tick", 13, 10, 0
 s_map:   db "  map ", 0
+s_exc:   db "unexpected exception ", 0
 s_crlf:  db 13, 10, 0
 s_done:  db "three LAPIC timer interrupts taken; exiting", 13, 10, 0
     align 8

@@ -9,12 +9,12 @@ trap 'rm -rf "$out"' EXIT
 "$vp" run --mem "$mem" "$img" > "$out/vp" 2> "$out/vp.err"
 vrc=$?
 timeout 120 qemu-system-x86_64 -cpu Skylake-Client -m "$mem" -kernel "$img" -display none -no-reboot \
-  -device isa-debug-exit,iobase=0xf4,iosize=4 -serial stdio > "$out/qemu" 2> "$out/qemu.err" < /dev/null
+  -device isa-debug-exit,iobase=0xf4,iosize=4 -serial stdio -d cpu_reset,int -D "$out/qemu.log" > "$out/qemu" 2> "$out/qemu.err" < /dev/null
 qrc=$?
 if [ "$vrc" != "$qrc" ] || ! cmp -s "$out/vp" "$out/qemu"; then
   echo "vanderpool exit $vrc, qemu exit $qrc"
   diff "$out/qemu" "$out/vp" | head -40
-  cat "$out/vp.err"
+  cat "$out/vp.err" "$out/qemu.err"; grep -v "^ *$" "$out/qemu.log" | tail -30
   exit 1
 fi
 echo "identical output ($(wc -l < "$out/vp") lines) and exit status $vrc"
