@@ -14,6 +14,7 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
                            | (1u << 6)   // PAE
                            | (1u << 8)   // CX8
                            | (1u << 9)   // APIC (the platform's local APIC)
+                           | (1u << 11)  // SEP: SYSENTER/SYSEXIT
                            | (1u << 13)  // PGE
                            | (1u << 15)  // CMOV
                            | (1u << 16)  // PAT
@@ -32,8 +33,8 @@ constexpr CpuidLeaf kLeaves[] = {
     {0x1, 0, 0x000506E3, 0x00010800, kEcx1, kEdx1},
     {0x7, 0, 0, 0, 0, 0},
     {0x80000000, 0, 0x80000008, 0, 0, 0},
-    // LAHF/SAHF in 64-bit mode, LZCNT; NX, long mode (SYSCALL not yet implemented: cleared)
-    {0x80000001, 0, 0, 0, (1u << 0) | (1u << 5), (1u << 20) | (1u << 29)},
+    // LAHF/SAHF in 64-bit mode, LZCNT; SYSCALL/SYSRET, NX, long mode
+    {0x80000001, 0, 0, 0, (1u << 0) | (1u << 5), (1u << 11) | (1u << 20) | (1u << 29)},
     // "Intel(R) Core(TM) i7-6700K CPU @ 4.00GHz"
     {0x80000002, 0, 0x65746e49, 0x2952286c, 0x726f4320, 0x4d542865},
     {0x80000003, 0, 0x37692029, 0x3037362d, 0x43204b30, 0x40205550},
