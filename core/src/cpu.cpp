@@ -31,6 +31,7 @@ void Cpu::reset() {
   s.tr = SegmentReg{0, 0, 0xFFFF, 0x8B};
   s.dr[6] = 0xFFFF0FF0;
   s.dr[7] = 0x400;
+  dr7_changed();
   // IA32_FEATURE_CONTROL as our "firmware" leaves it: locked, VMX outside SMX enabled
   // (docs/cpu-model.md).
   s.feature_control = 0x5;
@@ -215,6 +216,13 @@ StopReason Cpu::run(uint64_t max_insns) {
     }
     if (icount >= end) [[unlikely]]
       return StopReason::InsnLimit;
+    const uint64_t pre_flags = s.rflags;
+    if (dr7_exec && !(pre_flags & rf::RF)) [[unlikely]] {
+      if (code_breakpoint()) {
+        if (!deliver_exception()) return StopReason::TripleFault;
+        continue;
+      }
+    }
     const Insn* in = fetch();
     if (!in) [[unlikely]] {
       insn_rip = s.rip();
@@ -227,6 +235,8 @@ StopReason Cpu::run(uint64_t max_insns) {
     if (r == Exec::Ok) [[likely]] {
       ++icount;
       clock += in->cost;
+      if (pre_flags & (rf::TF | rf::RF)) [[unlikely]]
+        if (!single_step(pre_flags)) return StopReason::TripleFault;
       if (clock >= next_check) [[unlikely]]
         if (!check_events()) return stop_reason;
       continue;
@@ -244,6 +254,10 @@ StopReason Cpu::run(uint64_t max_insns) {
       case Exec::Halt:
         ++icount;
         clock += in->cost;
+        if (pre_flags & rf::TF) {  // the single-step trap is the event that ends HLT
+          if (!single_step(pre_flags)) return StopReason::TripleFault;
+          break;
+        }
         halted = true;
         break;
       case Exec::Event:
@@ -306,6 +320,32 @@ bool Cpu::check_events() {
   }
   next_check = next;
   return true;
+}
+
+// Instruction breakpoints (SDM 17.3.1.1): checked before the fetch, highest priority.
+bool Cpu::code_breakpoint() {
+  const uint64_t la = long64 ? s.rip() : (seg_base[CS] + s.rip()) & 0xFFFFFFFFull;
+  unsigned hit = 0;
+  for (unsigned n = 0; n < 4; ++n)
+    if (((dr7_exec >> n) & 1) && s.dr[n] == la) hit |= 1u << n;
+  if (!hit) return false;
+  s.dr[6] = (s.dr[6] & ~0xFull) | hit;
+  insn_rip = s.rip();
+  db_class = DbClass::CodeBreakpoint;
+  raise(kDB);
+  return true;
+}
+
+// After an instruction retired: RF is cleared (SDM 17.3.1.1), and an instruction that began
+// with TF = 1 ends in a single-step #DB trap with DR6.BS (17.3.1.4), unless MOV SS/POP SS
+// holds it back until the next instruction. Returns false on shutdown.
+bool Cpu::single_step(uint64_t pre_flags) {
+  if (pre_flags & rf::RF) s.rflags &= ~rf::RF;
+  if (!(pre_flags & rf::TF) || (shadow_armed && shadow_blocks_debug)) return true;
+  s.dr[6] |= 1u << 14;
+  db_class = DbClass::Trap;
+  halted = false;
+  return deliver(kDB, EventKind::Exception, false, 0);
 }
 
 std::string Cpu::describe_at(uint64_t rip) {

@@ -140,7 +140,13 @@ Exec deliver_protected(Delivery& d) {
     if (Exec r = push_value(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
     if (Exec r = push_value(c, n, old_rsp); r != Exec::Ok) return undo(r);
   }
-  if (Exec r = push_value(c, n, old_flags & ~rf::RF); r != Exec::Ok) return undo(r);
+  // RF: pushed as 1 for every fault except an instruction-breakpoint #DB (SDM 17.3.1.1),
+  // otherwise as it is.
+  const bool fault_class = d.kind == Cpu::EventKind::Exception &&
+                           ((d.vector == kDB && c.db_class == Cpu::DbClass::Fault) ||
+                            (d.vector != kDB && d.vector != kBP && d.vector != kOF && d.vector != kDF &&
+                             d.vector != kMC && d.vector != kNMI));
+  if (Exec r = push_value(c, n, fault_class ? old_flags | rf::RF : old_flags); r != Exec::Ok) return undo(r);
   if (Exec r = push_value(c, n, old_cs); r != Exec::Ok) return undo(r);
   if (Exec r = push_value(c, n, c.s.rip()); r != Exec::Ok) return undo(r);
   if (d.has_err)

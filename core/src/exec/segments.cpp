@@ -87,7 +87,7 @@ Exec pop_segment(Cpu& c, const Insn& i) {
   if (Exec r = peek_stack(c, i.osz, 0, v); r != Exec::Ok) return r;
   if (Exec r = load_data_segment(c, i.op[0].reg, static_cast<uint16_t>(v)); r != Exec::Ok) return r;
   set_sp(c, c.s.regs[4] + i.osz);
-  if (i.op[0].reg == SS) c.arm_interrupt_shadow();
+  if (i.op[0].reg == SS) c.arm_interrupt_shadow(true);
   return Exec::Ok;
 }
 

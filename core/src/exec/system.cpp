@@ -128,6 +128,14 @@ Exec exec_mov_cr(Cpu& c, const Insn& i) {
 
 Exec exec_mov_dr(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.s.dr[7] & (1u << 13)) {
+    // General detect (SDM 17.2.4): a #DB fault with DR6.BD; GD is cleared for the handler.
+    c.s.dr[6] |= 1u << 13;
+    c.s.dr[7] &= ~(1ull << 13);
+    c.dr7_changed();
+    c.db_class = Cpu::DbClass::Fault;
+    return c.raise(kDB);
+  }
   const bool to_dr = i.op[0].kind == OpKind::Dr;
   unsigned n = to_dr ? i.op[0].reg : i.op[1].reg;
   const uint8_t gpr = to_dr ? i.op[1].reg : i.op[0].reg;
@@ -144,6 +152,7 @@ Exec exec_mov_dr(Cpu& c, const Insn& i) {
   if (n == 6) v = (v | 0xFFFF0FF0ull) & 0xFFFFFFFFull & ~(1ull << 12);
   if (n == 7) v = (v | 0x400) & ~0xD800ull;
   c.s.dr[n] = v;
+  if (n == 7) c.dr7_changed();
   return Exec::Ok;
 }
 
@@ -253,7 +262,7 @@ Exec exec_mov_sreg(Cpu& c, const Insn& i) {
     if (Exec r = read_op(c, i, 1, sel); r != Exec::Ok) return r;
     if (Exec r = load_data_segment(c, seg, sel); r != Exec::Ok) return r;
     if (seg == SS) {
-      c.arm_interrupt_shadow();
+      c.arm_interrupt_shadow(true);
     }
     return Exec::Ok;
   }
@@ -400,7 +409,7 @@ Exec exec_sti(Cpu& c, const Insn&) {
   if (io_privileged(c)) return c.gp(0);
   if (!(c.s.rflags & rf::IF)) {
     c.s.rflags |= rf::IF;
-    c.arm_interrupt_shadow();
+    c.arm_interrupt_shadow(false);  // STI does not hold back debug traps
   }
   return Exec::Ok;
 }
@@ -541,6 +550,7 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
     const uint8_t cpl_now = c.s.cpl;
     c.s.cpl = static_cast<uint8_t>(old_cpl);
     write_flags(c, fl, n);
+    if (n >= 4) c.s.rflags = (c.s.rflags & ~rf::RF) | (fl & rf::RF);  // IRET loads RF (POPF does not)
     c.s.cpl = cpl_now;
   }
   if (pops_stack) {

@@ -150,9 +150,22 @@ class Cpu {
   bool shadow_armed = false;      // set by the instruction that creates the shadow
   // STI, MOV SS, POP SS: block interrupts (and debug traps) until the next instruction
   // retires (SDM Vol. 3 6.8.3).
-  void arm_interrupt_shadow() {
+  void arm_interrupt_shadow(bool blocks_debug) {
     shadow_armed = true;
+    shadow_blocks_debug = blocks_debug;
     next_check = 0;
+  }
+  bool shadow_blocks_debug = false;  // MOV SS / POP SS also hold back debug traps
+
+  // --- debug (SDM Vol. 3 chapter 17) ---------------------------------------------------
+  uint8_t dr7_exec = 0;   // DR0-3 enabled as instruction breakpoints (recomputed from DR7)
+  // Class of the #DB being raised: instruction breakpoint (fault, RF not pushed as 1),
+  // other fault (general detect), or trap.
+  enum class DbClass : uint8_t { Trap, CodeBreakpoint, Fault } db_class = DbClass::Trap;
+  void dr7_changed() {
+    dr7_exec = 0;
+    for (unsigned n = 0; n < 4; ++n)
+      if (((s.dr[7] >> (2 * n)) & 3) && ((s.dr[7] >> (16 + 4 * n)) & 3) == 0) dr7_exec |= 1u << n;
   }
   bool halted = false;
   uint64_t next_check = 0;   // clock value at which check_events() must run; 0 = now
@@ -197,6 +210,8 @@ class Cpu {
 
  private:
   const Insn* fetch();
+  bool code_breakpoint();               // before an instruction: raises #DB when DR0-3 match
+  bool single_step(uint64_t pre_flags);  // after one: RF cleared, TF trap
   const Insn* fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry);
   // The previous fetch, for following DecodeCacheEntry::next/target without a TLB lookup.
   DecodeCacheEntry* chain_ = nullptr;
