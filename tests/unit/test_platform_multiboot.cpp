@@ -1,6 +1,8 @@
 // Multiboot and flat loaders: images are built here, in memory, then loaded into guest RAM.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
+
 #include <cstring>
 #include <random>
 #include <string>
@@ -517,7 +519,11 @@ TEST_CASE("memory map for small and large RAM", "[platform]") {
 TEST_CASE("multiboot loader survives random mutations of valid images", "[platform]") {
   // Seeded: the same mutations every run. Every outcome must be success or LoadError; the
   // sanitizer build checks that no mutation makes the loader touch memory it should not.
-  std::mt19937_64 rng(0x5EEDB007);
+  // A longer campaign: VP_FUZZ_ITERATIONS=N VP_FUZZ_SEED=S (docs/testing.md).
+  const char* env_iters = std::getenv("VP_FUZZ_ITERATIONS");
+  const char* env_seed = std::getenv("VP_FUZZ_SEED");
+  const long iterations = env_iters ? std::atol(env_iters) : 4500;
+  std::mt19937_64 rng(env_seed ? std::strtoull(env_seed, nullptr, 0) : 0x5EEDB007);
   PhysMemory mem(8ull << 20);
   const std::vector<Bytes> bases = {Aout{}.build(), elf32(), elf64()};
   // Offsets where a change matters most: Multiboot header fields and ELF/program header fields.
@@ -528,7 +534,7 @@ TEST_CASE("multiboot loader survives random mutations of valid images", "[platfo
   const uint64_t boundary[] = {0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0xFFFFF000, 0x100000, 0x7FF000, 0x800000,
                                0xFEC00000, 0x100000000ull, ~0ull};
   int ok = 0, rejected = 0;
-  for (int iter = 0; iter < 4500; ++iter) {
+  for (long iter = 0; iter < iterations; ++iter) {
     const size_t which = static_cast<size_t>(iter) % bases.size();
     Bytes img = bases[which];
     const int edits = 1 + static_cast<int>(rng() % 4);
