@@ -87,6 +87,7 @@ struct HostStub : CodeGenerator {
     insn.assign(getCode() + start, getCode() + getSize());
     pushf();
     pop(qword[r15 + 32]);
+    cld();  // the ABI wants DF = 0 back (forms may set it)
     mov(qword[r15], rax); mov(qword[r15 + 8], rbx); mov(qword[r15 + 16], rcx); mov(qword[r15 + 24], rdx);
     mov(qword[r15 + 40], rsi);
     for (int k = 0; k < 4; ++k) movdqu(ptr[r15 + 48 + 16 * k], Xbyak::Xmm(k));
@@ -115,6 +116,7 @@ struct Guest {
   }
   void load(const std::vector<uint8_t>& insn) {
     std::vector<uint8_t> code = insn;
+    code.push_back(0xFC);  // CLD, as the host stub does after saving the flags
     code.push_back(0xF4);  // HLT ends the run
     memory.write_block(kCode, code.data(), code.size());
   }
@@ -127,7 +129,7 @@ struct Guest {
     cpu.halted = false;
     for (int k = 0; k < 4; ++k) cpu.s.xmm[k] = Xmm{in.x[k][0], in.x[k][1]};
     memory.write_block(kWindowBase, in.mem, sizeof in.mem);
-    const StopReason why = cpu.run(4);
+    const StopReason why = cpu.run(8);
     for (int k = 0; k < 4; ++k) out.r[k] = cpu.s.regs[slot[k]];
     for (int k = 0; k < 4; ++k) {
       out.x[k][0] = cpu.s.xmm[k].lo;
@@ -217,6 +219,7 @@ void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
 }
 
 using E = std::function<void(CodeGenerator&)>;
+const std::function<uint64_t(const State&)> kNoUndefinedFlags = [](const State&) { return uint64_t{0}; };
 
 }  // namespace
 
@@ -458,7 +461,7 @@ TEST_CASE("host oracle: SSE/SSE2 integer subset (logic, compares, add/sub, masks
   // Shift counts in a register: mostly small, sometimes past the lane width.
   const auto small_count = [](State& st) { st.x[1][0] &= 0x4F; };
   for (B2 f : {B(psllq).second, B(psrlw).second, B(psrad).second})
-    forms.push_back({"shift by xmm1 (small)", [=](CodeGenerator& g) { f(g, X(0), X(1)); }, [](const State&) { return uint64_t{0}; }, small_count});
+    forms.push_back({"shift by xmm1 (small)", [=](CodeGenerator& g) { f(g, X(0), X(1)); }, kNoUndefinedFlags, small_count});
   const std::pair<const char*, SI> shifts[] = {
         S(psllw), S(pslld), S(psllq), S(psrlw), S(psrld),
         S(psrlq), S(psraw), S(psrad), S(pslldq), S(psrldq)};
@@ -495,4 +498,80 @@ TEST_CASE("host oracle: SSE/SSE2 integer subset (logic, compares, add/sub, masks
   forms.push_back({"movhlps xmm3, xmm0", [](CodeGenerator& g) { g.movhlps(X(3), X(0)); }});
   forms.push_back({"movlhps xmm1, xmm2", [](CodeGenerator& g) { g.movlhps(X(1), X(2)); }});
   check_forms(forms, 800);
+}
+
+TEST_CASE("host oracle: string instructions with REP prefixes, both directions", "[diff]") {
+  std::vector<Form> forms;
+  using Xbyak::CodeGenerator;
+  struct Str {
+    const char* name;
+    void (*emit)(CodeGenerator&);
+    unsigned size;
+  };
+  // RSI points 16 bytes into the 64-byte window; each form places RDI itself.
+#define STR(n, sz) Str{#n, [](CodeGenerator& g) { g.n(); }, sz}
+  const Str moves[] = {STR(movsb, 1), STR(movsw, 2), STR(movsd, 4), STR(movsq, 8)};
+  const Str stores[] = {STR(stosb, 1), STR(stosw, 2), STR(stosd, 4), STR(stosq, 8)};
+  const Str loads[] = {STR(lodsb, 1), STR(lodsw, 2), STR(lodsd, 4), STR(lodsq, 8)};
+  const Str cmps[] = {STR(cmpsb, 1), STR(cmpsw, 2), STR(cmpsd, 4), STR(cmpsq, 8)};
+  const Str scas[] = {STR(scasb, 1), STR(scasw, 2), STR(scasd, 4), STR(scasq, 8)};
+#undef STR
+  // Counts stay inside the window: at most 16 bytes per string.
+  const auto count_for = [](unsigned size) {
+    return [=](State& st) { st.r[2] = (st.r[2] & 0xFF) % (16 / size + 1); };
+  };
+  for (const Str& s : moves) {
+    const auto e = s.emit;
+    forms.push_back({std::string("rep ") + s.name + " forward", [=](CodeGenerator& g) {
+                       g.lea(g.rdi, g.ptr[g.rsi + 24]);
+                       g.rep();
+                       e(g);
+                     }, kNoUndefinedFlags, count_for(s.size)});
+    forms.push_back({std::string("rep ") + s.name + " backward", [=](CodeGenerator& g) {
+                       g.lea(g.rdi, g.ptr[g.rsi + 40]);
+                       g.add(g.rsi, 16);
+                       g.std();
+                       g.rep();
+                       e(g);
+                     }, kNoUndefinedFlags, count_for(s.size)});
+    forms.push_back({std::string(s.name) + " once", [=](CodeGenerator& g) {
+                       g.lea(g.rdi, g.ptr[g.rsi + 8]);
+                       e(g);
+                     }});
+  }
+  for (const Str& s : stores) {
+    const auto e = s.emit;
+    forms.push_back({std::string("rep ") + s.name, [=](CodeGenerator& g) {
+                       g.lea(g.rdi, g.ptr[g.rsi + 4]);
+                       g.rep();
+                       e(g);
+                     }, kNoUndefinedFlags, count_for(s.size)});
+  }
+  for (const Str& s : loads) {
+    const auto e = s.emit;
+    forms.push_back({s.name, [=](CodeGenerator& g) { e(g); }});
+    forms.push_back({std::string(s.name) + " backward", [=](CodeGenerator& g) {
+                       g.std();
+                       e(g);
+                     }});
+  }
+  // CMPS/SCAS under REPE and REPNE stop on the first (mis)match: flags and counters must agree.
+  for (const Str* set : {cmps, scas})
+    for (unsigned k = 0; k < 4; ++k) {
+      const Str& s = set[k];
+      const auto e = s.emit;
+      const bool is_cmps = set == cmps;
+      for (int repne = 0; repne < 2; ++repne)
+        forms.push_back({std::string(repne ? "repne " : "repe ") + s.name, [=](CodeGenerator& g) {
+                           g.lea(g.rdi, g.ptr[g.rsi + (is_cmps ? 16 : 0)]);
+                           if (repne) g.repne(); else g.rep();
+                           e(g);
+                         }, kNoUndefinedFlags, [=](State& st) {
+                           st.r[2] = (st.r[2] & 0xFF) % (16 / s.size + 1);
+                           // make runs of equal bytes likely so REPE goes on for a while
+                           for (unsigned b = 0; b < 16; ++b)
+                             if (st.mem[kRsiOffset + b] & 1) st.mem[kRsiOffset + 16 + b] = st.mem[kRsiOffset + b];
+                         }});
+    }
+  check_forms(forms, 1500);
 }
