@@ -120,6 +120,7 @@ Exec exec_das(Cpu& c, const Insn&) {
   const bool old_cf = c.s.rflags & rf::CF;
   uint64_t f = 0;
   if ((al & 0xF) > 9 || (c.s.rflags & rf::AF)) {
+    if (al < 6) f |= rf::CF;  // CF := old CF or the borrow of AL - 6 (SDM DAS)
     al = static_cast<uint8_t>(al - 6);
     f |= rf::AF;
   }
