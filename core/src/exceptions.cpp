@@ -98,31 +98,7 @@ Exec deliver_protected(Delivery& d) {
   const unsigned ist = lm ? (g >> 32) & 7 : 0;
   const bool stack_switch = new_cpl < old_cpl || ist != 0;
   if (stack_switch) {
-    if (lm) {
-      // 64-bit TSS: RSPn at 4 + 8n, ISTn at 0x24 + 8(n-1) (SDM 7.7).
-      const uint64_t off_rsp = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * new_cpl;
-      if (off_rsp + 7 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | d.ext());
-      if (Exec r = translate(c, c.s.tr.base + off_rsp, Access::Read, pa, true); r != Exec::Ok) return r;
-      uint64_t nsp = c.mem.read(pa, 8);
-      if (!canonical(nsp)) return c.raise(kSS, d.ext());
-      if (new_cpl < old_cpl) c.s.seg[SS] = SegmentReg{static_cast<uint16_t>(new_cpl), 0, 0xFFFFFFFF, ar::Unusable | (new_cpl << 5)};
-      c.s.regs[4] = nsp & ~0xFull;  // aligned to 16 bytes (SDM 6.14.2)
-    } else {
-      // 32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n.
-      const uint32_t o = 4 + 8 * new_cpl;
-      if (o + 5 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | d.ext());
-      if (Exec r = translate(c, c.s.tr.base + o, Access::Read, pa, true); r != Exec::Ok) return r;
-      const uint64_t nesp = c.mem.read(pa, 4);
-      const uint16_t nss = static_cast<uint16_t>(c.mem.read(pa + 4, 2));
-      const uint8_t save_cpl = c.s.cpl;
-      c.s.cpl = static_cast<uint8_t>(new_cpl);
-      if (Exec r = load_data_segment(c, SS, nss); r != Exec::Ok) {
-        c.s.cpl = save_cpl;
-        c.fault = {kTS, true, static_cast<uint32_t>((nss & 0xFFFC) | d.ext())};
-        return r;
-      }
-      c.s.regs[4] = nesp;
-    }
+    if (Exec r = switch_to_inner_stack(c, new_cpl, ist, d.ext(), true); r != Exec::Ok) return r;
   } else if (lm) {
     c.s.regs[4] &= ~0xFull;
   }

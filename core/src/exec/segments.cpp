@@ -39,6 +39,36 @@ void set_accessed(Cpu& c, uint16_t sel, uint64_t desc) {
     c.mem.write(pa, 1, ((desc >> 40) & 0xFF) | 1);
 }
 
+Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext, bool align16) {
+  uint64_t pa;
+  if (c.s.efer & efer::LMA) {
+    // 64-bit TSS: RSPn at 4 + 8n, ISTn at 24H + 8(n-1) (SDM 7.7).
+    const uint64_t off = ist ? 0x24 + 8 * (ist - 1) : 4 + 8 * new_cpl;
+    if (off + 7 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | ext);
+    if (Exec r = translate(c, c.s.tr.base + off, Access::Read, pa, true); r != Exec::Ok) return r;
+    const uint64_t nsp = c.mem.read(pa, 8);
+    if (!canonical(nsp)) return c.raise(kSS, ext);
+    if (new_cpl < c.s.cpl) c.s.seg[SS] = SegmentReg{static_cast<uint16_t>(new_cpl), 0, 0xFFFFFFFF, ar::Unusable | (new_cpl << 5)};
+    c.s.regs[4] = align16 ? nsp & ~0xFull : nsp;  // interrupts align it (SDM 6.14.2)
+    return Exec::Ok;
+  }
+  // 32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n.
+  const uint32_t o = 4 + 8 * new_cpl;
+  if (o + 5 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | ext);
+  if (Exec r = translate(c, c.s.tr.base + o, Access::Read, pa, true); r != Exec::Ok) return r;
+  const uint64_t nesp = c.mem.read(pa, 4);
+  const uint16_t nss = static_cast<uint16_t>(c.mem.read(pa + 4, 2));
+  const uint8_t save_cpl = c.s.cpl;
+  c.s.cpl = static_cast<uint8_t>(new_cpl);
+  if (Exec r = load_data_segment(c, SS, nss); r != Exec::Ok) {
+    c.s.cpl = save_cpl;
+    c.fault = {kTS, true, static_cast<uint32_t>((nss & 0xFFFC) | ext)};
+    return r;
+  }
+  c.s.regs[4] = nesp;
+  return Exec::Ok;
+}
+
 static SegmentReg null_segment(uint16_t sel) { return SegmentReg{sel, 0, 0, ar::Unusable}; }
 
 Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel) {
@@ -91,18 +121,12 @@ Exec pop_segment(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
-// Checks a code-segment descriptor as the target of a far JMP/CALL (SDM JMP "Operation",
-// protected mode, code segment), returning the CS value to load.
-static Exec check_code_target(Cpu& c, uint16_t sel, SegmentReg& out, uint64_t& desc) {
+// Checks a code-segment descriptor as the target of a direct far JMP/CALL (SDM JMP
+// "Operation", protected mode, code segment), returning the CS value to load.
+static Exec check_code_target(Cpu& c, uint16_t sel, uint64_t desc, SegmentReg& out) {
   const uint32_t err = sel & 0xFFFC;
-  if (err == 0) return c.gp(0);
-  if (Exec r = read_descriptor(c, sel, desc); r != Exec::Ok) return r;
   SegmentReg s = descriptor_to_segment(sel, desc);
   const uint32_t t = ar::type(s.ar);
-  if (!(s.ar & ar::S)) {
-    c.log_msg("far transfer through a call gate or task gate/TSS is not supported yet");
-    return c.gp(err);
-  }
   if (!(t & 8)) return c.gp(err);
   const unsigned dpl = ar::dpl(s.ar), rpl = sel & 3, cpl = c.s.cpl;
   if (t & 4) {
@@ -118,39 +142,121 @@ static Exec check_code_target(Cpu& c, uint16_t sel, SegmentReg& out, uint64_t& d
   return Exec::Ok;
 }
 
+static Exec push_return(Cpu& c, unsigned n, uint16_t cs, uint64_t rip) {
+  const uint64_t sp = c.s.regs[4];
+  if (Exec r = push_value(c, n, cs); r != Exec::Ok) return r;
+  if (Exec r = push_value(c, n, rip); r != Exec::Ok) {
+    c.s.regs[4] = sp;
+    return r;
+  }
+  return Exec::Ok;
+}
+
+// Far CALL/JMP through a call gate (SDM CALL and JMP "Operation", call gates; 5.8.3-5.8.6):
+// gate checks, the target code segment, and for a CALL to an inner level the stack switch
+// from the TSS with the gate's parameters copied (32-bit/16-bit gates; none in IA-32e mode).
+static Exec through_call_gate(Cpu& c, uint16_t gsel, uint64_t g, bool is_call) {
+  const uint32_t gerr = gsel & 0xFFFC;
+  const bool lm = c.s.efer & efer::LMA;
+  const unsigned gdpl = (g >> 45) & 3, cpl = c.s.cpl;
+  if (gdpl < cpl || gdpl < (gsel & 3u)) return c.gp(gerr);
+  if (!((g >> 47) & 1)) return c.raise(kNP, gerr);
+  const bool gate16 = ((g >> 40) & 0xF) == 0x4;
+  uint64_t target = (g & 0xFFFF) | (gate16 ? 0 : (g >> 32) & 0xFFFF0000ull);
+  if (lm) {
+    // A 16-byte gate: bits 63:32 of the offset, and a type field of 0 in the upper half.
+    uint64_t pa;
+    const uint64_t base = (gsel & 4) ? c.s.ldtr.base : c.s.gdtr.base;
+    if (Exec r = translate(c, base + (gsel & ~7u) + 8, Access::Read, pa, true); r != Exec::Ok) return r;
+    const uint64_t hi = c.mem.read(pa, 8);
+    if ((hi >> 40) & 0x1F) return c.gp(gerr);
+    target |= (hi & 0xFFFFFFFF) << 32;
+  }
+  const unsigned params = lm ? 0 : (g >> 32) & 0x1F;
+  const uint16_t csel = static_cast<uint16_t>(g >> 16);
+  if ((csel & 0xFFFC) == 0) return c.gp(0);
+  uint64_t cdesc;
+  if (Exec r = read_descriptor(c, csel, cdesc); r != Exec::Ok) return r;
+  SegmentReg cs = descriptor_to_segment(csel, cdesc);
+  const uint32_t cerr = csel & 0xFFFC;
+  const unsigned dpl = ar::dpl(cs.ar);
+  const bool conforming = ar::type(cs.ar) & 4;
+  if (!(cs.ar & ar::S) || !(ar::type(cs.ar) & 8) || dpl > cpl) return c.gp(cerr);
+  if (!is_call && !conforming && dpl != cpl) return c.gp(cerr);  // JMP: no privilege change
+  if (!(cs.ar & ar::P)) return c.raise(kNP, cerr);
+  if (lm && (!(cs.ar & ar::L) || (cs.ar & ar::DB))) return c.gp(cerr);
+  const unsigned new_cpl = conforming ? cpl : dpl;
+  const unsigned n = lm ? 8 : gate16 ? 2 : 4;
+  const uint64_t off = lm ? target : target & (gate16 ? 0xFFFF : 0xFFFFFFFF);
+  if (lm ? !canonical(off) : off > cs.limit) return c.gp(0);
+  const uint16_t old_cs = c.s.seg[CS].sel;
+  const uint64_t ret = c.s.rip();
+  if (is_call && new_cpl < cpl) {
+    const SegmentReg old_ss = c.s.seg[SS];
+    const uint64_t old_sp = c.s.regs[4];
+    uint64_t p[31];
+    for (unsigned k = 0; k < params; ++k)
+      if (Exec r = peek_stack(c, n, k * n, p[k]); r != Exec::Ok) return r;
+    if (Exec r = switch_to_inner_stack(c, new_cpl, 0, 0, false); r != Exec::Ok) return r;
+    const unsigned save_cpl = c.s.cpl;
+    c.s.cpl = static_cast<uint8_t>(new_cpl);
+    c.update_mode();
+    auto undo = [&](Exec r) {
+      c.s.seg[SS] = old_ss;
+      c.s.regs[4] = old_sp;
+      c.s.cpl = static_cast<uint8_t>(save_cpl);
+      c.update_mode();
+      return r;
+    };
+    if (Exec r = push_value(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
+    if (Exec r = push_value(c, n, old_sp); r != Exec::Ok) return undo(r);
+    for (unsigned k = params; k-- > 0;)
+      if (Exec r = push_value(c, n, p[k]); r != Exec::Ok) return undo(r);
+    if (Exec r = push_return(c, n, old_cs, ret); r != Exec::Ok) return undo(r);
+  } else if (is_call) {
+    if (Exec r = push_return(c, n, old_cs, ret); r != Exec::Ok) return r;
+  }
+  set_accessed(c, csel, cdesc);
+  cs.sel = static_cast<uint16_t>(cerr | new_cpl);
+  cs.ar |= 1;
+  c.s.seg[CS] = cs;
+  c.s.cpl = static_cast<uint8_t>(new_cpl);
+  c.s.rip() = off;
+  c.update_mode();
+  return Exec::Ok;
+}
+
 Exec far_jump(Cpu& c, uint16_t sel, uint64_t off, unsigned osz, bool is_call) {
   if (osz == 2) off &= 0xFFFF;
   else if (osz == 4) off &= 0xFFFFFFFF;
   const uint16_t old_cs = c.s.seg[CS].sel;
   const uint64_t ret = c.s.rip();
-  const uint64_t old_sp = c.s.regs[4];
   if (!(c.s.cr0 & cr0::PE)) {
-    if (is_call) {
-      if (Exec r = push_value(c, osz, old_cs); r != Exec::Ok) return r;
-      if (Exec r = push_value(c, osz, ret); r != Exec::Ok) {
-        c.s.regs[4] = old_sp;
-        return r;
-      }
-    }
+    if (is_call)
+      if (Exec r = push_return(c, osz, old_cs, ret); r != Exec::Ok) return r;
     c.s.seg[CS].sel = sel;
     c.s.seg[CS].base = uint64_t{sel} << 4;
     c.s.rip() = off;
     c.update_mode();
     return Exec::Ok;
   }
-  SegmentReg cs;
+  if ((sel & 0xFFFC) == 0) return c.gp(0);
   uint64_t desc;
-  if (Exec r = check_code_target(c, sel, cs, desc); r != Exec::Ok) return r;
+  if (Exec r = read_descriptor(c, sel, desc); r != Exec::Ok) return r;
+  if (!((desc >> 44) & 1)) {
+    const unsigned type = (desc >> 40) & 0xF;
+    const bool lm = c.s.efer & efer::LMA;
+    if (type == 0xC || (!lm && type == 0x4)) return through_call_gate(c, sel, desc, is_call);
+    c.log_msg("far transfer to a task gate or TSS (task switch) is not supported yet: #GP");
+    return c.gp(sel & 0xFFFC);
+  }
+  SegmentReg cs;
+  if (Exec r = check_code_target(c, sel, desc, cs); r != Exec::Ok) return r;
   const bool target64 = (c.s.efer & efer::LMA) && (cs.ar & ar::L);
   if (!target64 && off > cs.limit) return c.gp(0);
   if (target64 && !canonical(off)) return c.gp(0);
-  if (is_call) {
-    if (Exec r = push_value(c, osz, old_cs); r != Exec::Ok) return r;
-    if (Exec r = push_value(c, osz, ret); r != Exec::Ok) {
-      c.s.regs[4] = old_sp;
-      return r;
-    }
-  }
+  if (is_call)
+    if (Exec r = push_return(c, osz, old_cs, ret); r != Exec::Ok) return r;
   set_accessed(c, sel, desc);
   c.s.seg[CS] = cs;
   c.s.rip() = off;

@@ -20,6 +20,11 @@ SegmentReg descriptor_to_segment(uint16_t sel, uint64_t desc, uint64_t desc_hi =
 // Far transfer to a code segment: checks and loads CS and RIP (SDM JMP/CALL far,
 // direct code-segment targets).
 Exec far_jump(Cpu& c, uint16_t sel, uint64_t offset, unsigned osz, bool is_call);
+// Loads the stack for privilege level new_cpl (or interrupt stack `ist`) from the TSS, as
+// event delivery and calls through gates do (SDM 6.12.1, 6.14.4, 5.8.5): 32-bit TSS SSn:ESPn
+// with the SS checks (#TS on failure), or the 64-bit TSS RSPn/ISTn with a null SS. The
+// caller pushes the old SS:RSP afterwards. `ext` is the EXT bit for error codes.
+Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext, bool align16);
 // Marks a descriptor accessed in memory, as segment loads do (SDM Vol. 3 3.4.5.1).
 void set_accessed(Cpu& c, uint16_t sel, uint64_t desc);
 
