@@ -90,8 +90,7 @@ Exec deliver_protected(Delivery& d) {
   const unsigned new_cpl = conforming ? c.s.cpl : dpl;
   const unsigned n = lm ? 8 : (gate32 ? 4 : 2);
 
-  const SegmentReg old_ss = c.s.seg[SS];
-  const uint64_t old_rsp = c.s.regs[4];
+  const PrivilegeSave saved(c);
   const uint16_t old_cs = c.s.seg[CS].sel;
   const uint64_t old_flags = c.s.rflags;
   const unsigned old_cpl = c.s.cpl;
@@ -104,17 +103,11 @@ Exec deliver_protected(Delivery& d) {
   }
   c.s.cpl = static_cast<uint8_t>(new_cpl);
   c.update_mode();
-  auto undo = [&](Exec r) {
-    c.s.seg[SS] = old_ss;
-    c.s.regs[4] = old_rsp;
-    c.s.cpl = static_cast<uint8_t>(old_cpl);
-    c.update_mode();
-    return r;
-  };
+  auto undo = [&](Exec r) { return saved.restore(c, r); };
   // The old stack is pushed on a privilege change, and always in IA-32e mode (SDM 6.14.2).
   if (lm || new_cpl < old_cpl) {
-    if (Exec r = push_value(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
-    if (Exec r = push_value(c, n, old_rsp); r != Exec::Ok) return undo(r);
+    if (Exec r = push_value(c, n, saved.ss.sel); r != Exec::Ok) return undo(r);
+    if (Exec r = push_value(c, n, saved.rsp); r != Exec::Ok) return undo(r);
   }
   // RF: pushed as 1 for every fault except an instruction-breakpoint #DB (SDM 17.3.1.1),
   // otherwise as it is.

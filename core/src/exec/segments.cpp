@@ -192,24 +192,16 @@ static Exec through_call_gate(Cpu& c, uint16_t gsel, uint64_t g, bool is_call) {
   const uint16_t old_cs = c.s.seg[CS].sel;
   const uint64_t ret = c.s.rip();
   if (is_call && new_cpl < cpl) {
-    const SegmentReg old_ss = c.s.seg[SS];
-    const uint64_t old_sp = c.s.regs[4];
+    const PrivilegeSave saved(c);
     uint64_t p[31];
     for (unsigned k = 0; k < params; ++k)
       if (Exec r = peek_stack(c, n, k * n, p[k]); r != Exec::Ok) return r;
     if (Exec r = switch_to_inner_stack(c, new_cpl, 0, 0, false); r != Exec::Ok) return r;
-    const unsigned save_cpl = c.s.cpl;
     c.s.cpl = static_cast<uint8_t>(new_cpl);
     c.update_mode();
-    auto undo = [&](Exec r) {
-      c.s.seg[SS] = old_ss;
-      c.s.regs[4] = old_sp;
-      c.s.cpl = static_cast<uint8_t>(save_cpl);
-      c.update_mode();
-      return r;
-    };
-    if (Exec r = push_value(c, n, old_ss.sel); r != Exec::Ok) return undo(r);
-    if (Exec r = push_value(c, n, old_sp); r != Exec::Ok) return undo(r);
+    auto undo = [&](Exec r) { return saved.restore(c, r); };
+    if (Exec r = push_value(c, n, saved.ss.sel); r != Exec::Ok) return undo(r);
+    if (Exec r = push_value(c, n, saved.rsp); r != Exec::Ok) return undo(r);
     for (unsigned k = params; k-- > 0;)
       if (Exec r = push_value(c, n, p[k]); r != Exec::Ok) return undo(r);
     if (Exec r = push_return(c, n, old_cs, ret); r != Exec::Ok) return undo(r);

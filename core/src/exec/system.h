@@ -25,6 +25,21 @@ Exec far_jump(Cpu& c, uint16_t sel, uint64_t offset, unsigned osz, bool is_call)
 // with the SS checks (#TS on failure), or the 64-bit TSS RSPn/ISTn with a null SS. The
 // caller pushes the old SS:RSP afterwards. `ext` is the EXT bit for error codes.
 Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext, bool align16);
+// SS:RSP and CPL before a privilege change, to put back when a later push faults.
+struct PrivilegeSave {
+  SegmentReg ss;
+  uint64_t rsp;
+  uint8_t cpl;
+  explicit PrivilegeSave(const Cpu& c) : ss(c.s.seg[SS]), rsp(c.s.regs[4]), cpl(c.s.cpl) {}
+  Exec restore(Cpu& c, Exec r) const {
+    c.s.seg[SS] = ss;
+    c.s.regs[4] = rsp;
+    c.s.cpl = cpl;
+    c.update_mode();
+    return r;
+  }
+};
+
 // Marks a descriptor accessed in memory, as segment loads do (SDM Vol. 3 3.4.5.1).
 void set_accessed(Cpu& c, uint16_t sel, uint64_t desc);
 
