@@ -109,31 +109,7 @@ isr_de:
     pop   bp
     iret
 
-hex16:
-    push  ax
-    mov   al, ah
-    call  hex8
-    pop   ax
-hex8:
-    push  ax
-    shr   al, 4
-    call  .nib
-    pop   ax
-    and   al, 0x0f
-.nib:
-    add   al, '0'
-    cmp   al, '9'
-    jbe   .o
-    add   al, 7
-.o: out   0xe9, al
-    ret
-puts:
-    lodsb
-    test  al, al
-    jz    .r
-    out   0xe9, al
-    jmp   puts
-.r: ret
+%include "include/real16.inc"
 
 s_int:  db "int 30h: flags pushed ", 0
 s_if:   db ", IF now ", 0

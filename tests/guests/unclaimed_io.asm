@@ -32,26 +32,7 @@ org 0x7c00
     xor   al, al
     out   0xf4, al
     hlt
-hex8:                               ; AL as two hex digits
-    push  ax
-    shr   al, 4
-    call  .nib
-    pop   ax
-    and   al, 0x0f
-.nib:
-    add   al, '0'
-    cmp   al, '9'
-    jbe   .o
-    add   al, 7
-.o: out   0xe9, al
-    ret
-puts:
-    lodsb
-    test  al, al
-    jz    .r
-    out   0xe9, al
-    jmp   puts
-.r: ret
+%include "include/real16.inc"
 s1: db "in 1234h = ", 0
 s2: db ", inw = ", 0
 s3: db ", ind = ", 0
