@@ -244,6 +244,7 @@ StopReason Cpu::run(uint64_t max_insns) {
     switch (r) {
       case Exec::Fault:
         s.rip() = insn_rip;
+        db_hits = 0;  // an instruction that faults reports no data breakpoint
         if (!deliver_exception()) return StopReason::TripleFault;
         break;
       case Exec::Stop:
@@ -275,6 +276,14 @@ StopReason Cpu::run(uint64_t max_insns) {
 // Returns false when the machine must stop (stop_reason says why).
 bool Cpu::check_events() {
   next_check = ~0ull;
+  if (db_hits && !(shadow_armed && shadow_blocks_debug)) {
+    if (!debug_trap()) {
+      stop_reason = StopReason::TripleFault;
+      return false;
+    }
+    next_check = 0;
+    return true;
+  }
   if (shadow_armed) {
     // The instruction that just retired (STI, MOV SS, POP SS) blocks events until the
     // next one retires.
@@ -322,6 +331,39 @@ bool Cpu::check_events() {
   return true;
 }
 
+void Cpu::dr7_changed() {
+  const uint8_t old_data = dr7_data;
+  dr7_exec = dr7_data = dr7_io = 0;
+  for (unsigned n = 0; n < 4; ++n) {
+    if (!((s.dr[7] >> (2 * n)) & 3)) continue;
+    const unsigned rw = (s.dr[7] >> (16 + 4 * n)) & 3;
+    if (rw == 0) dr7_exec |= 1u << n;
+    else if (rw == 2) dr7_io |= (s.cr4 & cr4::DE) ? 1u << n : 0;  // R/W 10 without DE is undefined
+    else dr7_data |= 1u << n;
+  }
+  // Armed data breakpoints need every access on the slow path: translations are then not
+  // cached for the fast paths (mmu.cpp), and what was cached goes.
+  if (dr7_data && !old_data) flush_tlb();
+}
+
+// Data and I/O breakpoints (SDM 17.3.1.2): a trap after the instruction; LEN 00 = 1 byte,
+// 01 = 2, 11 = 4, 10 = 8, the address aligned to it.
+void Cpu::check_data_breakpoints(uint64_t addr, unsigned size, bool write, bool io) {
+  const uint8_t armed = io ? dr7_io : dr7_data;
+  for (unsigned n = 0; n < 4; ++n) {
+    if (!((armed >> n) & 1)) continue;
+    const unsigned rw = (s.dr[7] >> (16 + 4 * n)) & 3;
+    if (!io && rw == 1 && !write) continue;  // write-only breakpoint
+    static const uint64_t kLen[4] = {1, 2, 8, 4};
+    const uint64_t len = kLen[(s.dr[7] >> (18 + 4 * n)) & 3];
+    const uint64_t lo = s.dr[n] & ~(len - 1);
+    if (addr < lo + len && lo < addr + size) {
+      db_hits |= 1u << n;
+      next_check = 0;
+    }
+  }
+}
+
 // Instruction breakpoints (SDM 17.3.1.1): checked before the fetch, highest priority.
 bool Cpu::code_breakpoint() {
   const uint64_t la = long64 ? s.rip() : (seg_base[CS] + s.rip()) & 0xFFFFFFFFull;
@@ -343,6 +385,14 @@ bool Cpu::single_step(uint64_t pre_flags) {
   if (pre_flags & rf::RF) s.rflags &= ~rf::RF;
   if (!(pre_flags & rf::TF) || (shadow_armed && shadow_blocks_debug)) return true;
   s.dr[6] |= 1u << 14;
+  return debug_trap();
+}
+
+// Delivers the #DB trap for this instruction: data/I/O breakpoint hits in DR6.B0-3 (with
+// BS already set by single_step when TF caused it too).
+bool Cpu::debug_trap() {
+  if (db_hits) s.dr[6] = (s.dr[6] & ~0xFull) | db_hits;
+  db_hits = 0;
   db_class = DbClass::Trap;
   halted = false;
   return deliver(kDB, EventKind::Exception, false, 0);

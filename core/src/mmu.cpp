@@ -67,7 +67,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   if (!c.paging) {
     pa_out = la & 0xFFFFFFFFull;  // A20 is always on (docs/cpu-model.md)
     slot = entry_for(c, pa_out);
-    slot.tag_r = slot.tag_w = slot.tag_x = key;
+    if (!c.dr7_data) slot.tag_r = slot.tag_w = slot.tag_x = key;
     return Exec::Ok;
   }
 
@@ -174,6 +174,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   // Cache only the rights this translation proved, for this privilege. A supervisor access
   // to a user page under SMAP depends on EFLAGS.AC, which the tag does not hold: not cached.
   if (!user && w.us && (c.s.cr4 & cr4::SMAP)) return Exec::Ok;
+  if (c.dr7_data) return Exec::Ok;  // data breakpoints armed: every access takes the slow path
   slot.tag_r = key;
   if (w.dirty && (user ? (w.us && w.rw) : (w.rw || !wp))) slot.tag_w = key;
   if (fetch) slot.tag_x = key;
@@ -181,6 +182,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
 }
 
 Exec read_slow(Cpu& c, uint64_t la, unsigned size, uint64_t& v, Access acc) {
+  if (c.dr7_data && acc != Access::Fetch) c.check_data_breakpoints(la, size, acc == Access::Write, false);
   const unsigned off = la & 0xFFF;
   if (off + size > 0x1000) {
     // Page-crossing access: both pages must translate before any data moves.
@@ -221,6 +223,7 @@ Exec probe_write(Cpu& c, uint64_t la, unsigned size) {
 }
 
 Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
+  if (c.dr7_data) c.check_data_breakpoints(la, size, true, false);
   const unsigned off = la & 0xFFF;
   if (off + size > 0x1000) {
     uint64_t pa0, pa1;

@@ -76,6 +76,7 @@ Exec write_cr4(Cpu& c, uint64_t v) {
     if (Exec r = load_pdptes(c, c.s.cr3); r != Exec::Ok) return r;
   c.s.cr4 = v;
   if ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP | cr4::SMAP)) c.flush_tlb();
+  if ((v ^ old) & cr4::DE) c.dr7_changed();  // I/O breakpoints exist only with CR4.DE
   return Exec::Ok;
 }
 
@@ -445,6 +446,7 @@ Exec exec_in(Cpu& c, const Insn& i) {
   const unsigned size = i.op[0].size;
   const uint16_t port = i.op[1].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
   if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
+  if (c.dr7_io) c.check_data_breakpoints(port, size, false, true);
   set_reg_sized(c, 0, size, c.io.read(port, size));
   return c.stop_requested ? Exec::Stop : Exec::Ok;
 }
@@ -453,6 +455,7 @@ Exec exec_out(Cpu& c, const Insn& i) {
   const unsigned size = i.op[1].size;
   const uint16_t port = i.op[0].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
   if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
+  if (c.dr7_io) c.check_data_breakpoints(port, size, true, true);
   const uint32_t v = static_cast<uint32_t>(c.s.regs[0] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1));
   c.io.write(port, size, v);
   return c.device_stop() ? Exec::Stop : Exec::Ok;

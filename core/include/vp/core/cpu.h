@@ -159,14 +159,15 @@ class Cpu {
 
   // --- debug (SDM Vol. 3 chapter 17) ---------------------------------------------------
   uint8_t dr7_exec = 0;   // DR0-3 enabled as instruction breakpoints (recomputed from DR7)
+  uint8_t dr7_data = 0;   // DR0-3 enabled as data breakpoints (R/W = 01 or 11)
+  uint8_t dr7_io = 0;     // DR0-3 enabled as I/O breakpoints (R/W = 10, CR4.DE = 1)
+  uint8_t db_hits = 0;    // data/I/O breakpoints hit by the instruction executing now
   // Class of the #DB being raised: instruction breakpoint (fault, RF not pushed as 1),
   // other fault (general detect), or trap.
   enum class DbClass : uint8_t { Trap, CodeBreakpoint, Fault } db_class = DbClass::Trap;
-  void dr7_changed() {
-    dr7_exec = 0;
-    for (unsigned n = 0; n < 4; ++n)
-      if (((s.dr[7] >> (2 * n)) & 3) && ((s.dr[7] >> (16 + 4 * n)) & 3) == 0) dr7_exec |= 1u << n;
-  }
+  void dr7_changed();
+  // Records data (io = false) or I/O breakpoint hits for an access of [addr, addr+size).
+  void check_data_breakpoints(uint64_t addr, unsigned size, bool write, bool io);
   bool halted = false;
   uint64_t next_check = 0;   // clock value at which check_events() must run; 0 = now
   StopReason stop_reason = StopReason::None;
@@ -212,6 +213,7 @@ class Cpu {
   const Insn* fetch();
   bool code_breakpoint();               // before an instruction: raises #DB when DR0-3 match
   bool single_step(uint64_t pre_flags);  // after one: RF cleared, TF trap
+  bool debug_trap();
   const Insn* fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry);
   // The previous fetch, for following DecodeCacheEntry::next/target without a TLB lookup.
   DecodeCacheEntry* chain_ = nullptr;
