@@ -293,6 +293,18 @@ bool Cpu::check_events() {
     return true;
   }
   interrupt_shadow = false;
+  if (nmi_pending && !nmi_blocked) {
+    nmi_pending = false;
+    nmi_blocked = true;
+    halted = false;
+    insn_rip = s.rip();
+    if (!deliver(kNMI, EventKind::Nmi, false, 0)) {
+      stop_reason = StopReason::TripleFault;
+      return false;
+    }
+    next_check = 0;
+    return true;
+  }
   if (!intc) {
     if (halted) {
       stop_reason = StopReason::Halted;
@@ -319,7 +331,7 @@ bool Cpu::check_events() {
   if (halted) {
     if (next == ~0ull || !(s.rflags & rf::IF)) {
       // Nothing can wake the processor (SDM: HLT resumes only on an interrupt, NMI,
-      // SMI, INIT or reset): stop cleanly.
+      // SMI, INIT or reset; an NMI already pending was taken above): stop cleanly.
       stop_reason = StopReason::Halted;
       return false;
     }

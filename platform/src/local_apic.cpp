@@ -181,9 +181,12 @@ bool LocalApic::write_reg(unsigned index, uint64_t value, bool x2) {
       const unsigned mode = (v >> 8) & 7, shorthand = (v >> 18) & 3;
       const uint32_t dest = x2 ? icr_hi_ : icr_hi_ >> 24;
       const bool to_self = shorthand == 1 || shorthand == 2 || (shorthand == 0 && dest == id_);
-      // Fixed interrupts to this CPU are delivered; INIT, SIPI, NMI and IPIs to other CPUs
-      // are accepted and dropped (one vCPU).
+      // Fixed interrupts and NMIs to this CPU are delivered; INIT, SIPI and IPIs to other
+      // CPUs are accepted and dropped (one vCPU).
       if (mode == 0 && to_self) set_irr(static_cast<uint8_t>(v));
+      // NMI delivery mode (vector ignored): the self shorthand is valid only with fixed
+      // delivery (SDM Table 10-3), so an NMI reaches this CPU through its own ID.
+      if (mode == 4 && shorthand == 0 && dest == id_) cpu_.raise_nmi();
       return true;
     }
     case kIcrHi:

@@ -586,7 +586,10 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
 Exec exec_far_ret(Cpu& c, const Insn& i) { return return_far(c, i.osz, i.imm & 0xFFFF, false); }
 Exec exec_iret(Cpu& c, const Insn& i) {
   const Exec r = return_far(c, i.osz, 0, true);
-  if (r == Exec::Ok) c.next_check = 0;  // IF may have changed
+  if (r == Exec::Ok) {
+    c.nmi_blocked = false;  // IRET ends NMI blocking (SDM 6.7.1)
+    c.next_check = 0;       // IF may have changed, an NMI may be waiting
+  }
   return r;
 }
 

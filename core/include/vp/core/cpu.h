@@ -169,6 +169,14 @@ class Cpu {
   // Records data (io = false) or I/O breakpoint hits for an access of [addr, addr+size).
   void check_data_breakpoints(uint64_t addr, unsigned size, bool write, bool io);
   bool halted = false;
+  // NMI (SDM Vol. 3 6.7.1): pending until delivered; further NMIs are blocked from delivery
+  // until the next IRET.
+  bool nmi_pending = false;
+  bool nmi_blocked = false;
+  void raise_nmi() {
+    nmi_pending = true;
+    next_check = 0;
+  }
   uint64_t next_check = 0;   // clock value at which check_events() must run; 0 = now
   StopReason stop_reason = StopReason::None;
   uint64_t pdpte[4] = {};    // PAE PDPTE registers (SDM Vol. 3 4.4.1)
