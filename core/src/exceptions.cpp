@@ -66,8 +66,13 @@ Exec deliver_protected(Delivery& d) {
   const bool gate32 = type == 0xE || type == 0xF;
   const bool gate16 = !lm && (type == 0x6 || type == 0x7);
   if (type == 0x5 && !lm) {
-    c.log_msg("interrupt through a task gate is not supported yet");
-    return c.gp(d.idt_err());
+    // Task gate (SDM 6.12.2): the handler is a task; its TSS must be available.
+    if (d.kind == Cpu::EventKind::Software && gdpl < c.s.cpl) return c.gp(d.idt_err() & ~1u);
+    if (!present) return c.raise(kNP, d.idt_err());
+    const uint16_t tsel = static_cast<uint16_t>(g >> 16);
+    uint64_t tdesc;
+    if ((tsel & 4) || read_descriptor(c, tsel, tdesc) != Exec::Ok) return c.raise(kTS, (tsel & 0xFFFC) | d.ext());
+    return task_switch(c, tsel, tdesc, TaskSource::Interrupt, d.has_err, d.err);
   }
   if (!gate32 && !gate16) return c.gp(d.idt_err());
   // Software interrupts check the gate's DPL (SDM 6.12.1.1); INT1 and exceptions do not.

@@ -239,7 +239,22 @@ Exec far_jump(Cpu& c, uint16_t sel, uint64_t off, unsigned osz, bool is_call) {
     const unsigned type = (desc >> 40) & 0xF;
     const bool lm = c.s.efer & efer::LMA;
     if (type == 0xC || (!lm && type == 0x4)) return through_call_gate(c, sel, desc, is_call);
-    c.log_msg("far transfer to a task gate or TSS (task switch) is not supported yet: #GP");
+    const TaskSource src = is_call ? TaskSource::Call : TaskSource::Jmp;
+    const unsigned dpl = (desc >> 45) & 3;
+    if (!lm && (type == 0x9 || type == 0xB)) {
+      // JMP/CALL to a TSS descriptor: DPL >= CPL and >= RPL (SDM JMP, task switch).
+      if (dpl < c.s.cpl || dpl < (sel & 3u)) return c.gp(sel & 0xFFFC);
+      return task_switch(c, sel, desc, src);
+    }
+    if (!lm && type == 0x5) {
+      // Task gate: its DPL is checked, then the TSS it names.
+      if (dpl < c.s.cpl || dpl < (sel & 3u)) return c.gp(sel & 0xFFFC);
+      if (!((desc >> 47) & 1)) return c.raise(kNP, sel & 0xFFFC);
+      const uint16_t tsel = static_cast<uint16_t>(desc >> 16);
+      uint64_t tdesc;
+      if ((tsel & 4) || read_descriptor(c, tsel, tdesc) != Exec::Ok) return c.gp(tsel & 0xFFFC);
+      return task_switch(c, tsel, tdesc, src);
+    }
     return c.gp(sel & 0xFFFC);
   }
   SegmentReg cs;

@@ -513,10 +513,6 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
     c.update_mode();
     return Exec::Ok;
   }
-  if (iret && (c.s.rflags & rf::NT) && !(c.s.efer & efer::LMA)) {
-    c.log_msg("IRET with EFLAGS.NT (task return) is not supported yet");
-    return c.gp(0);
-  }
   if (iret && (fl & rf::VM) && c.s.cpl == 0) {
     c.log_msg("IRET to virtual-8086 mode is not supported");
     return c.gp(0);
@@ -585,6 +581,17 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
 
 Exec exec_far_ret(Cpu& c, const Insn& i) { return return_far(c, i.osz, i.imm & 0xFFFF, false); }
 Exec exec_iret(Cpu& c, const Insn& i) {
+  if ((c.s.cr0 & cr0::PE) && (c.s.rflags & rf::NT) && !(c.s.efer & efer::LMA)) {
+    // Task return (SDM IRET, 7.3): to the task in the previous-task link of the current TSS.
+    uint64_t pa;
+    if (Exec r = translate(c, c.s.tr.base & 0xFFFFFFFFull, Access::Read, pa, true); r != Exec::Ok) return r;
+    const uint16_t link = static_cast<uint16_t>(c.mem.read(pa, 2));
+    uint64_t desc;
+    if ((link & 4) || read_descriptor(c, link, desc, kTS) != Exec::Ok) return c.raise(kTS, link & 0xFFFC);
+    const Exec r = task_switch(c, link, desc, TaskSource::Iret);
+    if (r == Exec::Ok) c.nmi_blocked = false;
+    return r;
+  }
   const Exec r = return_far(c, i.osz, 0, true);
   if (r == Exec::Ok) {
     c.nmi_blocked = false;  // IRET ends NMI blocking (SDM 6.7.1)

@@ -40,6 +40,11 @@ struct PrivilegeSave {
   }
 };
 
+// Hardware task switch to the 32-bit TSS `sel` (descriptor `desc`), SDM 7.3. The caller has
+// done the gate or descriptor privilege checks its instruction requires.
+enum class TaskSource : uint8_t { Jmp, Call, Iret, Interrupt };
+Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_err = false, uint32_t err = 0);
+
 // Marks a descriptor accessed in memory, as segment loads do (SDM Vol. 3 3.4.5.1).
 void set_accessed(Cpu& c, uint16_t sel, uint64_t desc);
 
