@@ -467,11 +467,12 @@ Exec exec_invlpg(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
   uint64_t la = c.seg_base[i.seg] + ea_of(c, i);
   if (!c.long64) la &= 0xFFFFFFFF;
-  // INVLPG of a non-canonical address is a no-op (SDM INVLPG).
+  // INVLPG of a non-canonical address is a no-op (SDM INVLPG). Any tag of the slot that
+  // names this page (for either privilege) drops the whole entry.
   TlbEntry& e = tlb_slot(c, la);
-  if (((e.tag_r | e.tag_w | e.tag_x) != ~0ull) && (((e.tag_r >> 1) == (la >> 12)) || ((e.tag_w >> 1) == (la >> 12)) ||
-                                                   ((e.tag_x >> 1) == (la >> 12))))
-    e = TlbEntry{};
+  const uint64_t vpn = la >> 12;
+  const auto names_page = [vpn](uint64_t tag) { return tag != ~0ull && (tag >> 1) == vpn; };
+  if (names_page(e.tag_r) || names_page(e.tag_w) || names_page(e.tag_x)) e = TlbEntry{};
   ++c.fetch_epoch;
   return Exec::Ok;
 }
