@@ -13,6 +13,7 @@
 #include "vp/platform/flat_loader.h"
 #include "vp/platform/load_error.h"
 #include "vp/platform/multiboot.h"
+#include "vmx_commands.h"
 #include "vp_version.h"
 
 namespace {
@@ -35,6 +36,8 @@ struct RunOptions {
   bool quiet = false;
   std::string trace;
   bool log_unclaimed = false;
+  bool dump_vmcs = false;
+  std::string save_ram;
 };
 
 void apply(vp::SegmentReg& r, const vp::SegmentState& s) { r = vp::SegmentReg{s.selector, s.base, s.limit, s.access_rights}; }
@@ -132,6 +135,17 @@ int run(const RunOptions& o) {
 
   const vp::StopReason why = cpu.run(o.max_insns ? o.max_insns : ~0ull);
   std::fflush(stdout);
+  if (o.dump_vmcs) vpcli::print_vmx_state(stderr, machine.vmx, mem, false);
+  if (!o.save_ram.empty()) {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> ram(std::fopen(o.save_ram.c_str(), "wb"), std::fclose);
+    std::vector<uint8_t> page(vp::kPageSize);
+    bool ok = ram != nullptr;
+    for (uint64_t pa = 0; ok && pa < mem.ram_size(); pa += vp::kPageSize) {
+      mem.read_block(pa, page.data(), page.size());
+      ok = std::fwrite(page.data(), 1, page.size(), ram.get()) == page.size();
+    }
+    if (!ok) std::fprintf(stderr, "vanderpool: cannot write RAM image '%s'\n", o.save_ram.c_str());
+  }
   auto stop = [&](const char* reason, int status) {
     if (cpu.trace) cpu.trace->emit(cpu, "stop", std::string("\"reason\":\"") + reason + "\",\"status\":" + std::to_string(status));
     return status;
@@ -171,6 +185,20 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet", o.quiet, "No diagnostics on stderr except fatal ones");
   run_cmd->add_option("--trace", o.trace, "Write JSON Lines events (exceptions, interrupts, mode changes, stop) to FILE");
   run_cmd->add_flag("--log-unclaimed-io", o.log_unclaimed, "Log guest accesses to ports no device claims");
+  run_cmd->add_flag("--dump-vmcs", o.dump_vmcs, "At the stop, print the VMX state and the current VMCS (stderr)");
+  run_cmd->add_option("--save-ram", o.save_ram, "At the stop, write guest RAM (physical address 0 up) to FILE");
+  vpcli::VmcsDumpArgs vd;
+  CLI::App* vmcs_cmd = app.add_subcommand("vmcs", "Inspect VMCS regions");
+  vmcs_cmd->require_subcommand(1);
+  CLI::App* vmcs_dump = vmcs_cmd->add_subcommand("dump", "Print a VMCS region field by field, grouped as SDM Appendix B");
+  vmcs_dump->add_option("FILE", vd.file, "RAM image (run --save-ram) or a VMCS region file")->required();
+  vmcs_dump->add_option("--at", vd.at, "Physical address (offset in FILE) of the VMCS region")->capture_default_str();
+  vmcs_dump->add_flag("--nonzero", vd.nonzero, "Only fields whose value is not 0");
+  bool caps_markdown = false;
+  CLI::App* vmx_cmd = app.add_subcommand("vmx", "The VT-x model");
+  vmx_cmd->require_subcommand(1);
+  CLI::App* caps_cmd = vmx_cmd->add_subcommand("caps", "Print the VMX capability MSRs: the real processor's and the model's");
+  caps_cmd->add_flag("--markdown", caps_markdown, "As a Markdown table (docs/vmx-capabilities.md)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -184,6 +212,8 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (run_cmd->parsed()) return run(o);
+  if (vmcs_dump->parsed()) return vpcli::vmcs_dump_command(vd);
+  if (caps_cmd->parsed()) return vpcli::vmx_caps_command(caps_markdown);
   std::fputs(app.help().c_str(), stdout);
   return 0;
 }

@@ -24,6 +24,10 @@ uint8_t cost_of(const Insn& i) {
     case ZYDIS_MNEMONIC_CPUID: return 100;
     case ZYDIS_MNEMONIC_RDMSR: case ZYDIS_MNEMONIC_WRMSR: return 80;
     case ZYDIS_MNEMONIC_IN: case ZYDIS_MNEMONIC_OUT: return 50;
+    // VMX instructions that only touch the VMCS (measured costs come with the cycle model).
+    case ZYDIS_MNEMONIC_VMREAD: case ZYDIS_MNEMONIC_VMWRITE: return 20;
+    case ZYDIS_MNEMONIC_VMXON: case ZYDIS_MNEMONIC_VMXOFF: case ZYDIS_MNEMONIC_VMCLEAR:
+    case ZYDIS_MNEMONIC_VMPTRLD: case ZYDIS_MNEMONIC_VMPTRST: return 100;
     default: return 1;
   }
 }
@@ -37,7 +41,7 @@ void bind(Insn& i) {
   i.fn = nullptr;
   if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_system(i) || bind_move(i) ||
       bind_stack(i) || bind_branch(i) || bind_string(i) || bind_sse(i) || bind_x87(i) ||
-      bind_fast_syscall(i)) {
+      bind_fast_syscall(i) || bind_vmx(i)) {
     i.cost = cost_of(i);
     return;
   }

@@ -19,6 +19,7 @@ bool bind_system(Insn& i);
 bool bind_sse(Insn& i);
 bool bind_x87(Insn& i);
 bool bind_fast_syscall(Insn& i);
+bool bind_vmx(Insn& i);
 
 // Used when no handler exists: #UD, and the log names the instruction and its address.
 Exec exec_unimplemented(Cpu& c, const Insn& i);

@@ -39,6 +39,7 @@ void Cpu::reset() {
   halted = false;
   interrupt_shadow = shadow_armed = false;
   fault = {};
+  if (vmx) vmx->reset();
   state_changed();
 }
 

@@ -22,7 +22,8 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
                            | (1u << 24)  // FXSR
                            | (1u << 25)  // SSE
                            | (1u << 26);  // SSE2
-constexpr uint32_t kEcx1 = (1u << 13)     // CMPXCHG16B
+constexpr uint32_t kEcx1 = (1u << 5)      // VMX (when the machine has the VT-x model)
+                           | (1u << 13)   // CMPXCHG16B
                            | (1u << 21)   // x2APIC
                            | (1u << 23);  // POPCNT
 

@@ -6,7 +6,9 @@ Machine::Machine(const MachineConfig& config)
     : mem(config.ram_bytes),
       devices(DeviceConfig{config.serial_out, config.debugcon_out, mem.ram_size(), 1}),
       cpu(mem, io),
-      apic(cpu) {
+      apic(cpu),
+      vmx(mem) {
+  cpu.vmx = &vmx;
   devices.map_on(io);
   mem.map_mmio(LocalApic::kDefaultBase, kPageSize, &apic);
   cpu.intc = &apic;

@@ -33,11 +33,13 @@ INCLUDE_DIR = REPO / "vmx" / "include" / "vp" / "vmx"
 OUT_FIELDS = INCLUDE_DIR / "vmcs_fields.def"
 OUT_EXITS = INCLUDE_DIR / "exit_reasons.def"
 OUT_ERRORS = INCLUDE_DIR / "vm_instruction_errors.def"
+OUT_CONTROLS = INCLUDE_DIR / "vmx_controls.def"
 OUT_DOC = REPO / "docs" / "vmcs-fields.md"
 
 IA32_FIELDS = "ia32-doc/derived/vmcs_fields.csv"
 IA32_EXITS = "ia32-doc/derived/exit_reasons.csv"
 IA32_ERRORS = "ia32-doc/derived/vm_instruction_errors.csv"
+IA32_CONTROLS = "ia32-doc/derived/vmx_controls.csv"
 SUP_FIELDS = "vmx-supplement/vmcs_fields_not_in_ia32doc.csv"
 SUP_EXITS = "vmx-supplement/exit_reasons_not_in_ia32doc.csv"
 SUP_PRESENCE = "vmx-supplement/vmcs_encoding_presence.csv"
@@ -206,6 +208,37 @@ def load_errors(data):
     return errors, {IA32_ERRORS: sha}
 
 
+# The VMX control words and the enumerator prefix each one's bits get.
+CONTROL_GROUPS = {"pin_based": "PIN", "primary_proc_based": "PROC", "secondary_proc_based": "PROC2",
+                  "tertiary_proc_based": "PROC3", "vm_exit": "EXIT", "vm_entry": "ENTRY",
+                  "secondary_vm_exit": "EXIT2"}
+
+
+def load_controls(data):
+    rows, sha = read_csv(data, IA32_CONTROLS)
+    out, seen = [], set()
+    for row in rows:
+        group, bit, name = row["control"], int(row["bit"]), row["name"]
+        if group not in CONTROL_GROUPS or not IDENT.match(name) or not 0 <= bit < 64:
+            fail(f"{IA32_CONTROLS}: bad row {row}")
+        if (group, bit) in seen or (group, name) in {(g, n) for g, _, n in out}:
+            fail(f"{IA32_CONTROLS}: duplicate {group} bit {bit} {name}")
+        seen.add((group, bit))
+        out.append((group, bit, name))
+    return out, {IA32_CONTROLS: sha}
+
+
+def gen_controls_def(controls, inputs, data):
+    out = header("//", "VMX control bits (Intel SDM Vol. 3C \"VM-Execution Control Fields\", "
+                 "\"VM-Exit Control Fields\", \"VM-Entry Control Fields\"):",
+                 "  X(GROUP, ENUM_NAME, bit)   -- GROUP: PIN PROC PROC2 PROC3 EXIT EXIT2 ENTRY",
+                 inputs, data)
+    out += guard("group, name, bit", "vmx_controls.def")
+    for group, bit, name in controls:
+        out += f"X({CONTROL_GROUPS[group]}, {name}, {bit})\n"
+    return out
+
+
 def check_unique(items, what):
     nums, enums = set(), set()
     for i in items:
@@ -332,6 +365,7 @@ def main():
         fields, pending, f_in = load_fields(args.data)
         exits, pending_exits, e_in = load_exits(args.data)
         errors, v_in = load_errors(args.data)
+        controls, c_in = load_controls(args.data)
     except (DataError, KeyError, ValueError, OSError) as e:
         print(f"gen_vmcs_tables: {e}", file=sys.stderr)
         return 2
@@ -344,6 +378,7 @@ def main():
         OUT_ERRORS: gen_numbered_def(errors, "VM-instruction error numbers (Intel SDM Vol. 3C, "
                                      "\"VM Instruction Error Numbers\"):", v_in, args.data,
                                      "vm_instruction_errors.def"),
+        OUT_CONTROLS: gen_controls_def(controls, c_in, args.data),
         OUT_DOC: gen_doc(fields, pending, pending_exits, {**f_in, **e_in}, args.data),
     }
     stale = []

@@ -41,13 +41,18 @@ Exec load_pdptes(Cpu& c, uint64_t cr3) {
   return Exec::Ok;
 }
 
-constexpr uint64_t kCr4Supported = cr4::DE | cr4::PSE | cr4::PAE | cr4::MCE | cr4::PGE | cr4::PCE | cr4::OSFXSR |
-                                   cr4::OSXMMEXCPT | cr4::TSD;
+
+// In VMX operation CR0 and CR4 must keep the IA32_VMX_CRn_FIXED0/1 bits: CLTS, LMSW and
+// MOV CR that would break them raise #GP(0) (SDM Vol. 3C "Restrictions on VMX Operation").
+bool vmx_fixed_bits_violated(const Cpu& c, unsigned cr, uint64_t v) {
+  return c.vmx && c.vmx->in_vmx_operation() && !c.vmx->cr_value_allowed(cr, v);
+}
 
 Exec write_cr0(Cpu& c, uint64_t v) {
   if (v >> 32) return c.gp(0);
   v = (v & (cr0::PE | cr0::MP | cr0::EM | cr0::TS | cr0::NE | cr0::WP | cr0::AM | cr0::NW | cr0::CD | cr0::PG)) |
       cr0::ET;  // reserved bits 31:0 are ignored, ET is fixed to 1
+  if (vmx_fixed_bits_violated(c, 0, v)) return c.gp(0);
   if ((v & cr0::PG) && !(v & cr0::PE)) return c.gp(0);
   if ((v & cr0::NW) && !(v & cr0::CD)) return c.gp(0);
   const uint64_t old = c.s.cr0;
@@ -69,7 +74,9 @@ Exec write_cr0(Cpu& c, uint64_t v) {
 }
 
 Exec write_cr4(Cpu& c, uint64_t v) {
-  if (v & ~kCr4Supported) return c.gp(0);
+  // CR4.VMXE exists only with VMX (CPUID.1:ECX.VMX); it cannot be cleared in VMX operation.
+  if (v & ~(cr4::kModelled | (c.vmx ? cr4::VMXE : 0))) return c.gp(0);
+  if (vmx_fixed_bits_violated(c, 4, v)) return c.gp(0);
   const uint64_t old = c.s.cr4;
   if ((c.s.efer & efer::LMA) && !(v & cr4::PAE)) return c.gp(0);
   if ((c.s.cr0 & cr0::PG) && (v & cr4::PAE) && !(c.s.efer & efer::LMA) && ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE)))
@@ -277,6 +284,7 @@ enum Msr : uint32_t {
   kSysenterEip = 0x176, kMiscEnable = 0x1A0, kDebugCtl = 0x1D9, kPat = 0x277, kMtrrDefType = 0x2FF,
   kEfer = 0xC0000080, kStar = 0xC0000081, kLstar = 0xC0000082, kCstar = 0xC0000083, kFmask = 0xC0000084,
   kFsBase = 0xC0000100, kGsBase = 0xC0000101, kKernelGsBase = 0xC0000102,
+  kVmxFirst = 0x480, kVmxLast = 0x493,  // IA32_VMX_BASIC .. the VMX capability MSRs
 };
 
 uint64_t* msr_slot(Cpu& c, uint32_t msr) {
@@ -305,6 +313,10 @@ Exec exec_rdmsr(Cpu& c, const Insn&) {
     case kTsc: v = c.clock + c.s.tsc_offset; break;
     case kFeatureControl: v = c.s.feature_control; break;
     case kEfer: v = c.s.efer; break;
+    case kVmxFirst ... kVmxLast:
+      // Read-only capability MSRs; absent (#GP) without VMX or for a feature not reported.
+      if (!(c.vmx && c.vmx->read_capability_msr(msr, v))) return c.gp(0);
+      break;
     case kFsBase: v = c.s.seg[FS].base; break;
     case kGsBase: v = c.s.seg[GS].base; break;
     default:
@@ -327,6 +339,7 @@ Exec exec_wrmsr(Cpu& c, const Insn&) {
   switch (msr) {
     case kTsc: c.s.tsc_offset = v - c.clock; return Exec::Ok;
     case kFeatureControl: return c.gp(0);  // locked by firmware
+    case kVmxFirst ... kVmxLast: return c.gp(0);  // read-only (SDM Vol. 3D A.1)
     case kEfer: {
       // SCE, LME, NXE are writable; LMA is read-only (SDM Vol. 3 2.2.1). LME cannot change
       // while paging is on.
@@ -378,7 +391,8 @@ Exec exec_wrmsr(Cpu& c, const Insn&) {
 // --- CPUID, TSC ---------------------------------------------------------------------------
 
 Exec exec_cpuid(Cpu& c, const Insn&) {
-  const CpuidLeaf l = c.model.cpuid(static_cast<uint32_t>(c.s.regs[0]), static_cast<uint32_t>(c.s.regs[1]));
+  CpuidLeaf l = c.model.cpuid(static_cast<uint32_t>(c.s.regs[0]), static_cast<uint32_t>(c.s.regs[1]));
+  if (l.leaf == 1 && !c.vmx) l.ecx &= ~(1u << 5);  // no VT-x model attached: no VMX
   c.s.regs[0] = l.eax;
   c.s.regs[3] = l.ebx;
   c.s.regs[1] = l.ecx;

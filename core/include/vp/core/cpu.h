@@ -8,6 +8,7 @@
 #include "vp/core/cpu_model.h"
 #include "vp/core/state.h"
 #include "vp/core/trace.h"
+#include "vp/core/vmx_interface.h"
 #include "vp/decoder/decoded_insn.h"
 #include "vp/memory/io_bus.h"
 #include "vp/memory/phys_memory.h"
@@ -123,6 +124,8 @@ class Cpu {
     return stop_requested;
   }
   InterruptController* intc = nullptr;
+  // The VT-x model (vmx/VmxUnit); nullptr means the processor has no VMX.
+  VmxInterface* vmx = nullptr;
   // Platform MSRs (local APIC ...): return true when the MSR exists. A write hook
   // returning false makes WRMSR raise #GP(0).
   std::function<bool(uint32_t msr, uint64_t& value)> msr_read_hook;

@@ -1,5 +1,6 @@
 // Machine: guest RAM, the port bus, the PC devices, the local APIC and one vCPU, wired
-// together (debug-exit stops the CPU, platform MSRs reach the APIC).
+// together (debug-exit stops the CPU, platform MSRs reach the APIC, VMX instructions reach
+// the VT-x model).
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "vp/memory/phys_memory.h"
 #include "vp/platform/devices.h"
 #include "vp/platform/local_apic.h"
+#include "vp/vmx/vmx_unit.h"
 
 namespace vp {
 
@@ -29,6 +31,7 @@ class Machine {
   Devices devices;
   Cpu cpu;
   LocalApic apic;
+  VmxUnit vmx;  // the VT-x model of the vCPU
 };
 
 }  // namespace vp

@@ -1,0 +1,18 @@
+// Operand access for code outside core/ (the VMX instructions in vmx/): reads and writes a
+// decoded instruction's register or memory operand with the full segmentation, paging and
+// fault rules of the interpreter. A fault is recorded in Cpu::fault (Exec::Fault returned).
+#pragma once
+#include <cstdint>
+
+#include "vp/core/cpu.h"
+
+namespace vp {
+
+// Operand k as `size` bytes (1, 2, 4, 8); a register of another width is read zero-extended.
+Exec read_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t& value);
+// A register destination of 4 bytes is zero-extended to 64 bits, as every 32-bit write.
+Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t value);
+// The memory operand's effective address (offset within its segment, address-size masked).
+uint64_t effective_address(const Cpu& c, const Insn& i);
+
+}  // namespace vp

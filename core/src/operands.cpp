@@ -1,0 +1,27 @@
+#include "vp/core/operands.h"
+
+#include "access.h"
+
+namespace vp {
+
+Exec read_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t& value) {
+  const Operand& o = i.op[k];
+  if (o.kind == OpKind::Gpr) {
+    value = get_reg_sized(c, o.reg, size);
+    return Exec::Ok;
+  }
+  return read_mem_sized(c, i.seg, ea_of(c, i), size, value);
+}
+
+Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t value) {
+  const Operand& o = i.op[k];
+  if (o.kind == OpKind::Gpr) {
+    set_reg_sized(c, o.reg, size, value);
+    return Exec::Ok;
+  }
+  return write_mem_sized(c, i.seg, ea_of(c, i), size, value);
+}
+
+uint64_t effective_address(const Cpu& c, const Insn& i) { return ea_of(c, i); }
+
+}  // namespace vp
