@@ -20,9 +20,11 @@ function(vp_nasm_bin out src)
   foreach(d ${ARGN})
     list(APPEND defs -D${d})
   endforeach()
+  # Files under the source's include/ directory (guest tests share them) are dependencies.
+  file(GLOB incs CONFIGURE_DEPENDS ${dir}/include/*.inc ${dir}/*.inc)
   add_custom_command(OUTPUT ${out}
     COMMAND ${NASM_EXECUTABLE} -f bin -I${dir}/ ${defs} -o ${out} ${src}
-    DEPENDS ${src}
+    DEPENDS ${src} ${incs}
     COMMENT "nasm ${src}"
     VERBATIM)
 endfunction()
