@@ -1,0 +1,258 @@
+// The VMX instructions' paths that the guest tests (tests/guests/vmx_*.asm) cannot reach
+// easily: CPL 3, compatibility mode, 32-bit operands, IA32_FEATURE_CONTROL, a processor
+// without "VMWRITE to VM-exit information fields". Each expectation is the SDM Vol. 3C
+// instruction reference's pseudocode for that case.
+#include <catch2/catch.hpp>
+
+#include "vmx_fixture.h"
+
+using namespace vp;
+using test::VmxFixture;
+
+namespace {
+
+// Instruction bytes. Memory operands are [rax] (or [eax] in 32-bit code).
+#define VMXON_RAX 0xF3, 0x0F, 0xC7, 0x30
+#define VMCLEAR_RAX 0x66, 0x0F, 0xC7, 0x30
+#define VMPTRLD_RAX 0x0F, 0xC7, 0x30
+#define VMPTRST_RAX 0x0F, 0xC7, 0x38
+#define VMREAD_RCX_RAX 0x0F, 0x78, 0xC1   // vmread rcx, rax (rax holds the encoding)
+#define VMWRITE_RAX_RCX 0x0F, 0x79, 0xC1  // vmwrite rax, rcx
+#define VMCALL 0x0F, 0x01, 0xC1
+#define VMLAUNCH 0x0F, 0x01, 0xC2
+#define VMRESUME 0x0F, 0x01, 0xC3
+#define VMXOFF 0x0F, 0x01, 0xC4
+#define VMFUNC 0x0F, 0x01, 0xD4
+
+void vmxon(VmxFixture& f) {
+  f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmxon);
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  REQUIRE(f.exec({VMXON_RAX}) == -1);
+  REQUIRE(f.succeeded());
+}
+
+void vmptrld(VmxFixture& f) {
+  f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmcs);
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  REQUIRE(f.exec({VMPTRLD_RAX}) == -1);
+  REQUIRE(f.succeeded());
+}
+
+}  // namespace
+
+TEST_CASE("VMX instructions at CPL 3 raise #GP(0) in VMX operation", "[vmx]") {
+  VmxFixture f;
+  vmxon(f);
+  vmptrld(f);
+  f.cpu.s.cpl = 3;
+  f.cpu.s.seg[CS].ar |= 3 << 5;
+  f.cpu.s.seg[SS].ar |= 3 << 5;
+  f.cpu.s.seg[SS].sel |= 3;
+  f.cpu.s.seg[CS].sel |= 3;
+  f.cpu.state_changed();
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  for (auto bytes : {std::vector<uint8_t>{VMXON_RAX}, {VMCLEAR_RAX}, {VMPTRLD_RAX}, {VMPTRST_RAX},
+                     {VMREAD_RCX_RAX}, {VMWRITE_RAX_RCX}, {VMCALL}, {VMLAUNCH}, {VMRESUME}, {VMXOFF}}) {
+    f.mem.write_block(VmxFixture::kCode, bytes.data(), bytes.size());
+    f.cpu.s.rip() = VmxFixture::kCode;
+    f.exc = {};
+    f.cpu.s.idtr = TableReg{0, 0};
+    f.cpu.stop_reason = StopReason::None;
+    f.cpu.run(1);
+    INFO("opcode byte " << int(bytes[bytes.size() - 1]));
+    CHECK(f.exc.vector == kGP);
+    CHECK(f.exc.error == 0);
+  }
+  CHECK(f.vmx.in_vmx_operation());
+}
+
+TEST_CASE("VMXON at CPL 3 outside VMX operation is #GP(0)", "[vmx]") {
+  VmxFixture f;
+  f.cpu.s.cpl = 3;
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  CHECK(f.exec({VMXON_RAX}) == kGP);
+  CHECK(!f.vmx.in_vmx_operation());
+}
+
+TEST_CASE("VMX instructions are #UD in compatibility mode and outside VMX operation", "[vmx]") {
+  VmxFixture f(VmxFixture::Mode::Compat);
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  // VMXON's #UD conditions come before everything else, CR4.VMXE = 1 notwithstanding.
+  CHECK(f.exec({VMXON_RAX}) == kUD);
+  // Outside VMX operation every other VMX instruction is #UD, VMFUNC always.
+  VmxFixture g;
+  for (auto bytes : {std::vector<uint8_t>{VMCLEAR_RAX}, {VMPTRLD_RAX}, {VMPTRST_RAX}, {VMREAD_RCX_RAX},
+                     {VMWRITE_RAX_RCX}, {VMCALL}, {VMLAUNCH}, {VMRESUME}, {VMXOFF}, {VMFUNC}}) {
+    g.mem.write_block(VmxFixture::kCode, bytes.data(), bytes.size());
+    g.cpu.s.rip() = VmxFixture::kCode;
+    g.exc = {};
+    g.cpu.s.idtr = TableReg{0, 0};
+    g.cpu.stop_reason = StopReason::None;
+    g.cpu.s.regs[0] = VmxFixture::kData;
+    g.cpu.run(1);
+    CHECK(g.exc.vector == kUD);
+  }
+}
+
+TEST_CASE("VMCALL and VMREAD in compatibility mode inside VMX operation are #UD", "[vmx]") {
+  VmxFixture f;
+  vmxon(f);
+  f.enter(VmxFixture::Mode::Compat);
+  CHECK(f.exec({VMCALL}) == kUD);
+  CHECK(f.exec({VMREAD_RCX_RAX}) == kUD);
+  CHECK(f.exec({VMXOFF}) == kUD);
+  CHECK(f.vmx.in_vmx_operation());
+}
+
+TEST_CASE("VMXON needs CR0.PG = 1, IA32_FEATURE_CONTROL locked with VMX outside SMX", "[vmx]") {
+  SECTION("CR0.PG = 0 (IA32_VMX_CR0_FIXED0 bit 31; Bochs ignores it, the SDM does not)") {
+    VmxFixture f(VmxFixture::Mode::Prot32);
+    f.cpu.s.cr0 &= ~cr0::PG;
+    f.cpu.state_changed();
+    f.cpu.s.regs[0] = VmxFixture::kData;
+    f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmxon);
+    CHECK(f.exec({VMXON_RAX}) == kGP);
+  }
+  for (uint64_t fc : {0x0ull, 0x4ull, 0x1ull, 0x3ull}) {
+    VmxFixture f;
+    f.cpu.s.feature_control = fc;
+    f.cpu.s.regs[0] = VmxFixture::kData;
+    f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmxon);
+    INFO("IA32_FEATURE_CONTROL " << fc);
+    CHECK(f.exec({VMXON_RAX}) == kGP);
+    CHECK(!f.vmx.in_vmx_operation());
+  }
+}
+
+TEST_CASE("VMREAD and VMWRITE take 32-bit operands outside 64-bit mode", "[vmx]") {
+  VmxFixture f(VmxFixture::Mode::Prot32);
+  f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmxon);
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  REQUIRE(f.exec({VMXON_RAX}) == -1);
+  f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmcs);
+  REQUIRE(f.exec({VMPTRLD_RAX}) == -1);
+  REQUIRE(f.succeeded());
+  const auto& link = vmcs_field_info(VmcsField::GUEST_VMCS_LINK_POINTER);
+  f.vmx.write_field(VmxFixture::kVmcs, link, 0xFFFF'FFFF'FFFF'FFFFull);
+  // A full-access VMWRITE from a 32-bit source clears bits 63:32 of a 64-bit field.
+  f.cpu.s.regs[0] = 0x2800;
+  f.cpu.s.regs[1] = 0x8765'4321;
+  REQUIRE(f.exec({VMWRITE_RAX_RCX}) == -1);
+  CHECK(f.succeeded());
+  CHECK(f.vmx.read_field(VmxFixture::kVmcs, link) == 0x8765'4321ull);
+  // The high access encoding writes bits 63:32 and leaves 31:0.
+  f.cpu.s.regs[0] = 0x2801;
+  f.cpu.s.regs[1] = 0x1234'5678;
+  REQUIRE(f.exec({VMWRITE_RAX_RCX}) == -1);
+  CHECK(f.vmx.read_field(VmxFixture::kVmcs, link) == 0x1234'5678'8765'4321ull);
+  // VMREAD of the full 64-bit field into a 32-bit register keeps bits 31:0.
+  f.cpu.s.regs[0] = 0x2800;
+  REQUIRE(f.exec({VMREAD_RCX_RAX}) == -1);
+  CHECK(static_cast<uint32_t>(f.cpu.s.regs[1]) == 0x8765'4321u);
+  // A natural-width field written from 32 bits is zero-extended.
+  f.cpu.s.regs[0] = 0x681E;
+  f.cpu.s.regs[1] = 0xFFFF'FFFF;
+  REQUIRE(f.exec({VMWRITE_RAX_RCX}) == -1);
+  CHECK(f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::GUEST_RIP)) == 0xFFFF'FFFFull);
+}
+
+TEST_CASE("VMWRITE to a read-only field fails with error 13 without IA32_VMX_MISC bit 29", "[vmx]") {
+  // The same model with bit 29 of IA32_VMX_MISC clear, as on processors before Haswell.
+  static std::vector<VmxCapabilityRow> rows(default_vmx_capabilities().rows.begin(),
+                                            default_vmx_capabilities().rows.end());
+  for (auto& r : rows)
+    if (r.msr == kVmxMisc) r.model &= ~(1ull << 29);
+  static const VmxCapabilities older{"no VMWRITE to exit information", rows};
+  VmxFixture f(VmxFixture::Mode::Long64, older);
+  vmxon(f);
+  vmptrld(f);
+  f.cpu.s.regs[0] = 0x4402;  // exit reason
+  f.cpu.s.regs[1] = 7;
+  REQUIRE(f.exec({VMWRITE_RAX_RCX}) == -1);
+  CHECK(f.failed_valid_error() == 13);
+  // VMREAD of the same field still works.
+  REQUIRE(f.exec({VMREAD_RCX_RAX}) == -1);
+  CHECK(f.succeeded());
+  // With the default model (bit 29 set) the write succeeds.
+  VmxFixture g;
+  vmxon(g);
+  vmptrld(g);
+  g.cpu.s.regs[0] = 0x4402;
+  g.cpu.s.regs[1] = 7;
+  REQUIRE(g.exec({VMWRITE_RAX_RCX}) == -1);
+  CHECK(g.succeeded());
+  CHECK(g.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::EXIT_REASON)) == 7);
+}
+
+TEST_CASE("VMREAD of a field of an unsupported feature is error 12", "[vmx]") {
+  VmxFixture f;
+  vmxon(f);
+  vmptrld(f);
+  // Posted interrupts, VM functions and VMCS shadowing are not supported; VPID and EPT are.
+  for (uint32_t enc : {0x0002u, 0x2016u, 0x2018u, 0x2024u, 0x2026u, 0x200Eu}) {
+    f.cpu.s.regs[0] = enc;
+    REQUIRE(f.exec({VMREAD_RCX_RAX}) == -1);
+    INFO("encoding " << std::hex << enc);
+    CHECK(f.failed_valid_error() == 12);
+  }
+  for (uint32_t enc : {0x0000u, 0x201Au, 0x2400u, 0x401Eu, 0x482Eu, 0x6008u, 0x600Eu}) {
+    f.cpu.s.regs[0] = enc;
+    REQUIRE(f.exec({VMREAD_RCX_RAX}) == -1);
+    INFO("encoding " << std::hex << enc);
+    CHECK(f.succeeded());
+  }
+}
+
+TEST_CASE("VMLAUNCH with a launched VMCS fails with error 4; VMRESUME with a clear one 5", "[vmx]") {
+  VmxFixture f;
+  vmxon(f);
+  vmptrld(f);
+  f.mem.write(VmxFixture::kVmcs + kVmcsLaunchStateOffset, 4, kLaunchStateLaunched);
+  REQUIRE(f.exec({VMLAUNCH}) == -1);
+  CHECK(f.failed_valid_error() == 4);
+  // VMCLEAR makes it clear again.
+  f.mem.write(VmxFixture::kData, 8, VmxFixture::kVmcs);
+  f.cpu.s.regs[0] = VmxFixture::kData;
+  REQUIRE(f.exec({VMCLEAR_RAX}) == -1);
+  CHECK(f.succeeded());
+  CHECK(f.mem.read(VmxFixture::kVmcs + kVmcsLaunchStateOffset, 4) == kLaunchStateClear);
+  CHECK(f.vmx.current_vmcs() == kInvalidVmcsPointer);
+  vmptrld(f);
+  REQUIRE(f.exec({VMRESUME}) == -1);
+  CHECK(f.failed_valid_error() == 5);
+}
+
+TEST_CASE("CR4.VMXE and CPUID.1:ECX.VMX exist only with the VT-x model", "[vmx]") {
+  VmxFixture with;
+  with.cpu.s.regs[0] = 1;
+  REQUIRE(with.exec({0x0F, 0xA2}) == -1);  // CPUID
+  CHECK((with.cpu.s.regs[1] >> 5 & 1) == 1);
+  VmxFixture without;
+  without.cpu.vmx = nullptr;
+  without.cpu.s.cr4 &= ~cr4::VMXE;
+  without.cpu.s.regs[0] = 1;
+  REQUIRE(without.exec({0x0F, 0xA2}) == -1);
+  CHECK((without.cpu.s.regs[1] >> 5 & 1) == 0);
+  without.cpu.s.regs[0] = cr4::PAE | cr4::VMXE;
+  CHECK(without.exec({0x0F, 0x22, 0xE0}) == kGP);  // mov cr4, rax
+  without.cpu.s.regs[0] = VmxFixture::kData;
+  CHECK(without.exec({VMXON_RAX}) == kUD);
+  without.cpu.s.regs[0] = 0x481;  // IA32_VMX_PINBASED_CTLS
+  without.cpu.s.regs[1] = 0x481;
+  CHECK(without.exec({0x0F, 0x32}) == kGP);  // rdmsr
+}
+
+TEST_CASE("The capability MSRs are read-only; reset leaves VMX operation", "[vmx]") {
+  VmxFixture f;
+  f.cpu.s.regs[1] = kVmxBasic;
+  REQUIRE(f.exec({0x0F, 0x32}) == -1);  // rdmsr
+  CHECK(((f.cpu.s.regs[2] << 32) | static_cast<uint32_t>(f.cpu.s.regs[0])) ==
+        default_vmx_capabilities().value(kVmxBasic));
+  CHECK(f.exec({0x0F, 0x30}) == kGP);  // wrmsr
+  f.cpu.s.regs[1] = kVmxVmfunc;  // absent: VM functions are not supported
+  CHECK(f.exec({0x0F, 0x32}) == kGP);
+  vmxon(f);
+  f.cpu.reset();
+  CHECK(!f.vmx.in_vmx_operation());
+  CHECK(f.vmx.current_vmcs() == kInvalidVmcsPointer);
+}
