@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the VMCS field catalogue (X-macro .def files and docs/vmcs-fields.md).
+"""Generate the VMCS field catalogue and the VMX control bits (X-macro .def files, docs/vmcs-fields.md).
 
 Run by hand after the shared data changes; the outputs are checked in so the build needs no
 Python:
@@ -8,7 +8,8 @@ Python:
     python3 vmx/tools/gen_vmcs_tables.py --check    # exit 1 if a checked-in file is stale
 
 Inputs (default --data is ../shared/data next to the repository):
-    ia32-doc/derived/vmcs_fields.csv, exit_reasons.csv, vm_instruction_errors.csv  (MIT)
+    ia32-doc/derived/vmcs_fields.csv, exit_reasons.csv, vm_instruction_errors.csv,
+    vmx_controls.csv  (MIT)
     vmx-supplement/vmcs_fields_not_in_ia32doc.csv, exit_reasons_not_in_ia32doc.csv,
     vmx-supplement/vmcs_encoding_presence.csv (cross-check only)
 
