@@ -154,6 +154,19 @@ TEST_CASE("VMREAD and VMWRITE take 32-bit operands outside 64-bit mode", "[vmx]"
   f.cpu.s.regs[1] = 0xFFFF'FFFF;
   REQUIRE(f.exec({VMWRITE_RAX_RCX}) == -1);
   CHECK(f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::GUEST_RIP)) == 0xFFFF'FFFFull);
+  // Memory operands are 32 bits too: vmwrite eax, [ebx] reads 4 bytes; vmread [ebx], eax
+  // writes 4 bytes and leaves the next 4 alone.
+  f.mem.write(VmxFixture::kData + 0x100, 8, 0xAAAA'AAAA'1111'2222ull);
+  f.cpu.s.regs[0] = 0x6820;  // guest RFLAGS
+  f.cpu.s.regs[3] = VmxFixture::kData + 0x100;
+  REQUIRE(f.exec({0x0F, 0x79, 0x03}) == -1);  // vmwrite eax, [ebx]
+  CHECK(f.succeeded());
+  CHECK(f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::GUEST_RFLAGS)) == 0x1111'2222ull);
+  f.cpu.s.regs[0] = 0x2800;
+  f.mem.write(VmxFixture::kData + 0x200, 8, 0x5555'5555'5555'5555ull);
+  f.cpu.s.regs[3] = VmxFixture::kData + 0x200;
+  REQUIRE(f.exec({0x0F, 0x78, 0x03}) == -1);  // vmread [ebx], eax
+  CHECK(f.mem.read(VmxFixture::kData + 0x200, 8) == 0x5555'5555'8765'4321ull);
 }
 
 TEST_CASE("VMWRITE to a read-only field fails with error 13 without IA32_VMX_MISC bit 29", "[vmx]") {
