@@ -262,6 +262,14 @@ StopReason Cpu::run(uint64_t max_insns) {
         }
         halted = true;
         break;
+      case Exec::VmTransition:
+        // VM entry or exit: the instruction is done and the state replaced; pending events
+        // are looked at again (SDM Vol. 3C 26.6, 27.5).
+        ++icount;
+        clock += in->cost;
+        next_check = 0;
+        chain_ = nullptr;
+        break;
       case Exec::Event:
         ++icount;
         clock += in->cost;
@@ -316,6 +324,12 @@ bool Cpu::check_events() {
   intc->advance(clock);
   if (s.rflags & rf::IF) {
     const int v = intc->pending_vector();
+    if (v >= 0 && non_root && vmx->intercept_external_interrupt(*this)) {
+      // "External-interrupt exiting": a VM exit instead (SDM Vol. 3C 25.2).
+      halted = false;
+      next_check = 0;
+      return true;
+    }
     if (v >= 0) {
       intc->acknowledge(v);
       halted = false;

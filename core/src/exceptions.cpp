@@ -140,7 +140,22 @@ Exec deliver_protected(Delivery& d) {
 
 }  // namespace
 
+bool Cpu::shutdown(const char* why) {
+  vectoring = {};
+  // In VMX non-root operation a triple fault is a VM exit (SDM Vol. 3C 25.2).
+  if (non_root && vmx->intercept_triple_fault(*this)) return true;
+  log_msg(std::string("triple fault: ") + why);
+  return false;
+}
+
 bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
+  // VMX non-root operation: the exception bitmap, NMI exiting ... may turn the event into a
+  // VM exit (SDM Vol. 3C 25.2). External interrupts were asked about before INTA.
+  if (non_root && kind != EventKind::External &&
+      vmx->intercept_event(*this, vector, static_cast<uint8_t>(kind), has_err, err)) {
+    vectoring = {};
+    return true;
+  }
   const uint64_t event_rip = s.rip();
   if (trace) {
     static const char* kinds[] = {"exception", "external", "software", "nmi", "int1"};
@@ -156,8 +171,15 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
     trace->emit(*this, kind == EventKind::External ? "interrupt" : "exception", fields);
   }
   Delivery d{*this, vector, kind, has_err, err};
+  // While this event is being delivered, a VM exit it causes records it as IDT-vectoring
+  // information (SDM Vol. 3C 27.2.4).
+  const Vectoring outer = vectoring;
+  vectoring = {true, vector, static_cast<uint8_t>(kind), has_err, err};
   const Exec r = (s.cr0 & cr0::PE) ? deliver_protected(d) : deliver_real(d);
-  if (r == Exec::Ok) return true;
+  if (r == Exec::Ok) {
+    vectoring = outer;
+    return true;
+  }
   // Delivery faulted. A fault while delivering a software interrupt is reported at the
   // INT instruction; otherwise the two events combine per SDM Table 6-5.
   if (kind == EventKind::Software || kind == EventKind::Icebp) {
@@ -167,10 +189,7 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
   s.rip() = event_rip;
   if (kind != EventKind::Exception) return deliver_exception();
   const Class first = class_of(vector), second = class_of(fault.vector);
-  if (vector == kDF) {
-    log_msg("triple fault: exception while delivering #DF");
-    return false;
-  }
+  if (vector == kDF) return shutdown("exception while delivering #DF");
   if ((first == Class::Contributory && second == Class::Contributory) ||
       (first == Class::PageFault && second != Class::Benign)) {
     fault = {kDF, true, 0};
@@ -181,14 +200,17 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
 bool Cpu::deliver_exception() {
   const PendingFault f = fault;
   fault = {};
-  if (f.vector == kPF) s.cr2 = fault_cr2;
+  if (f.vector == kPF) {
+    cr2_before_pf = s.cr2;  // a #PF that causes a VM exit leaves CR2 alone (SDM Vol. 3C 27.1)
+    s.cr2 = fault_cr2;
+  }
   if (++delivering_ > 3) {
     delivering_ = 0;
-    log_msg("triple fault: nested exception delivery");
-    return false;
+    return shutdown("nested exception delivery");
   }
   const bool ok = deliver(f.vector, EventKind::Exception, f.has_error || has_error_code(f.vector), f.error);
   delivering_ = 0;
+  vectoring = {};
   return ok;
 }
 

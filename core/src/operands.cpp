@@ -24,4 +24,9 @@ Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t va
 
 uint64_t effective_address(const Cpu& c, const Insn& i) { return ea_of(c, i); }
 
+uint64_t operand_linear_address(const Cpu& c, const Insn& i) {
+  const uint64_t la = c.seg_base[i.seg] + ea_of(c, i);
+  return c.long64 ? la : la & 0xFFFF'FFFFull;
+}
+
 }  // namespace vp

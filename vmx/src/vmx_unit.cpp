@@ -137,15 +137,6 @@ Exec VmxUnit::not_yet(Cpu& c, const Insn& i, const char* issue) {
   return c.ud();
 }
 
-Exec VmxUnit::exit_for_instruction(Cpu& c, const Insn& i) {
-  // The exit reason, qualification and instruction information are known here
-  // (vmx_instruction_exit_info); delivering the VM exit comes with VM entries (issue 6), and
-  // until then no VM entry can have put the processor in non-root operation.
-  InstructionExitInfo info{};
-  vmx_instruction_exit_info(i, info);
-  return not_yet(c, i, "VM exits (issue 6)");
-}
-
 // --- VMXON / VMXOFF ----------------------------------------------------------------------
 
 Exec VmxUnit::vmxon(Cpu& c, const Insn& i) {
@@ -289,7 +280,7 @@ Exec VmxUnit::vmlaunch_vmresume(Cpu& c, const Insn& i, bool launch) {
   const uint32_t state = static_cast<uint32_t>(mem_.read(current_vmcs_ + kVmcsLaunchStateOffset, 4));
   if (launch && state != kLaunchStateClear) return fail(c, VmInstructionError::VMLAUNCH_NON_CLEAR_VMCS);
   if (!launch && state != kLaunchStateLaunched) return fail(c, VmInstructionError::VMRESUME_NON_LAUNCHED_VMCS);
-  return not_yet(c, i, "the VM-entry checks and VM entry (issue 6)");
+  return vm_entry(c, launch);
 }
 
 }  // namespace vp

@@ -177,6 +177,12 @@ Exec exec_nop(Cpu&, const Insn&) { return Exec::Ok; }
 
 }  // namespace
 
+// PAUSE: a NOP, except that "PAUSE exiting" makes it a VM exit (SDM Vol. 3C 25.1.3).
+Exec exec_pause(Cpu& c, const Insn& i) {
+  if (c.vm_intercept(i, Intercept::Pause)) return Exec::VmTransition;
+  return Exec::Ok;
+}
+
 bool bind_move(Insn& i) {
   const unsigned s = i.op[0].size;
   switch (i.mnemonic) {
@@ -211,7 +217,8 @@ bool bind_move(Insn& i) {
     case M(CLD): i.fn = exec_flagop<rf::DF, 0>; return true;
     case M(STD): i.fn = exec_flagop<0, rf::DF>; return true;
     // NOP forms, PAUSE, fences and cache hints have no architectural effect here.
-    case M(NOP): case M(PAUSE): case M(LFENCE): case M(MFENCE): case M(SFENCE):
+    case M(PAUSE): i.fn = exec_pause; return true;
+    case M(NOP): case M(LFENCE): case M(MFENCE): case M(SFENCE):
     case M(PREFETCHNTA): case M(PREFETCHT0): case M(PREFETCHT1): case M(PREFETCHT2): case M(PREFETCHW):
       i.fn = exec_nop;
       return true;

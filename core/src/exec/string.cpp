@@ -23,8 +23,10 @@ template <Str OP> struct StringOp {
       uint64_t& rdi = c.s.regs[7];
       uint64_t& rcx = c.s.regs[1];
       auto advance = [&](uint64_t& r) { set_addr_reg(r, r + static_cast<uint64_t>(step), i.asz); };
-      if (OP == Str::Ins || OP == Str::Outs)
+      if (OP == Str::Ins || OP == Str::Outs) {
         if (Exec r = check_io_permission(c, static_cast<uint16_t>(c.s.regs[2]), sizeof(T)); r != Exec::Ok) return r;
+        if (c.vm_intercept(i, Intercept::Io)) return Exec::VmTransition;
+      }
       for (;;) {
         if (rep && (rcx & am) == 0) return Exec::Ok;
         // Bulk fast path: REP MOVS/STOS forward within one RAM page on both sides.

@@ -1,6 +1,7 @@
 // System instructions: MOV CR/DR, segment and descriptor-table registers, RDMSR/WRMSR,
 // CPUID, RDTSC, IN/OUT, CLI/STI/HLT, INVLPG and cache control, far RET and IRET.
 #include "system.h"
+#include "vp/core/operands.h"
 
 #include <cstdio>
 
@@ -105,20 +106,23 @@ Exec exec_mov_cr(Cpu& c, const Insn& i) {
   const bool to_cr = i.op[0].kind == OpKind::Cr;
   const unsigned n = to_cr ? i.op[0].reg : i.op[1].reg;
   const uint8_t gpr = to_cr ? i.op[1].reg : i.op[0].reg;
+  if (c.non_root && (n == 3 || n == 8) && c.vm_intercept(i, Intercept::MovCr)) return Exec::VmTransition;
   if (!to_cr) {
     uint64_t v;
     switch (n) {
-      case 0: v = c.s.cr0; break;
+      case 0: v = c.non_root ? c.vmx->cr_read_shadow(0, c.s.cr0) : c.s.cr0; break;
       case 2: v = c.s.cr2; break;
       case 3: v = c.s.cr3; break;
-      case 4: v = c.s.cr4; break;
+      case 4: v = c.non_root ? c.vmx->cr_read_shadow(4, c.s.cr4) : c.s.cr4; break;
       case 8: v = c.intc ? c.intc->read_tpr() >> 4 : c.s.cr8; break;
       default: return c.ud();
     }
     set_reg_sized(c, gpr, c.long64 ? 8 : 4, v);  // CR operands are 64-bit in 64-bit mode, else 32
     return Exec::Ok;
   }
-  const uint64_t v = get_reg_sized(c, gpr, c.long64 ? 8 : 4);
+  uint64_t v = get_reg_sized(c, gpr, c.long64 ? 8 : 4);
+  // CR0/CR4 in non-root operation: the guest/host masks and read shadows (SDM Vol. 3C 25.3).
+  if (c.non_root && (n == 0 || n == 4) && c.vmx->intercept_cr_write(c, i, n, v)) return Exec::VmTransition;
   switch (n) {
     case 0: return write_cr0(c, v);
     case 2: c.s.cr2 = v; return Exec::Ok;
@@ -135,6 +139,8 @@ Exec exec_mov_cr(Cpu& c, const Insn& i) {
 }
 
 Exec exec_mov_dr(Cpu& c, const Insn& i) {
+  // "MOV-DR exiting" takes priority over the CPL and CR4.DE checks (SDM Vol. 3C 25.1.3).
+  if (c.vm_intercept(i, Intercept::MovDr)) return Exec::VmTransition;
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
   if (c.s.dr[7] & (1u << 13)) {
     // General detect (SDM 17.2.4): a #DB fault with DR6.BD; GD is cleared for the handler.
@@ -164,9 +170,11 @@ Exec exec_mov_dr(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
-Exec exec_clts(Cpu& c, const Insn&) {
+Exec exec_clts(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
-  c.s.cr0 &= ~cr0::TS;
+  uint64_t v = c.s.cr0 & ~cr0::TS;
+  if (c.non_root && c.vmx->intercept_cr_write(c, i, 0, v)) return Exec::VmTransition;
+  c.s.cr0 = v;
   return Exec::Ok;
 }
 
@@ -178,7 +186,9 @@ Exec store_rm16(Cpu& c, const Insn& i, uint64_t v) {
   return Exec::Ok;
 }
 
-Exec exec_smsw(Cpu& c, const Insn& i) { return store_rm16(c, i, c.s.cr0); }
+Exec exec_smsw(Cpu& c, const Insn& i) {
+  return store_rm16(c, i, c.non_root ? c.vmx->cr_read_shadow(0, c.s.cr0) : c.s.cr0);
+}
 
 Exec exec_lmsw(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
@@ -186,13 +196,16 @@ Exec exec_lmsw(Cpu& c, const Insn& i) {
   if (Exec r = read_op(c, i, 0, v); r != Exec::Ok) return r;
   // LMSW loads PE MP EM TS; it can set PE but never clear it.
   const uint64_t m = cr0::MP | cr0::EM | cr0::TS;
-  return write_cr0(c, (c.s.cr0 & ~m) | (v & m) | (c.s.cr0 & cr0::PE) | (v & cr0::PE));
+  uint64_t nv = (c.s.cr0 & ~m) | (v & m) | (c.s.cr0 & cr0::PE) | (v & cr0::PE);
+  if (c.non_root && c.vmx->intercept_cr_write(c, i, 0, nv)) return Exec::VmTransition;
+  return write_cr0(c, nv);
 }
 
 // --- descriptor tables ----------------------------------------------------------------
 
 Exec exec_lgdt_lidt(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::DescriptorTable)) return Exec::VmTransition;
   const uint64_t ea = ea_of(c, i);
   uint16_t limit;
   uint64_t base;
@@ -212,6 +225,7 @@ Exec exec_lgdt_lidt(Cpu& c, const Insn& i) {
 }
 
 Exec exec_sgdt_sidt(Cpu& c, const Insn& i) {
+  if (c.vm_intercept(i, Intercept::DescriptorTable)) return Exec::VmTransition;
   const TableReg& t = i.mnemonic == ZYDIS_MNEMONIC_SGDT ? c.s.gdtr : c.s.idtr;
   const uint64_t ea = ea_of(c, i);
   if (Exec r = write_mem<uint16_t>(c, i.seg, ea, static_cast<uint16_t>(t.limit)); r != Exec::Ok) return r;
@@ -224,6 +238,7 @@ Exec exec_sgdt_sidt(Cpu& c, const Insn& i) {
 Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
   if (!(c.s.cr0 & cr0::PE)) return c.ud();
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::DescriptorTable)) return Exec::VmTransition;
   const bool ltr = i.mnemonic == ZYDIS_MNEMONIC_LTR;
   uint16_t sel;
   if (Exec r = read_op(c, i, 0, sel); r != Exec::Ok) return r;
@@ -259,6 +274,7 @@ Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
 
 Exec exec_sldt_str(Cpu& c, const Insn& i) {
   if (!(c.s.cr0 & cr0::PE)) return c.ud();
+  if (c.vm_intercept(i, Intercept::DescriptorTable)) return Exec::VmTransition;
   return store_rm16(c, i, i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel);
 }
 
@@ -305,12 +321,12 @@ uint64_t* msr_slot(Cpu& c, uint32_t msr) {
   }
 }
 
-Exec exec_rdmsr(Cpu& c, const Insn&) {
-  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
-  const uint32_t msr = static_cast<uint32_t>(c.s.regs[1]);
-  uint64_t v;
+}  // namespace
+
+// RDMSR semantics without the instruction (also used by the VM-exit MSR-store list).
+Exec msr_read(Cpu& c, uint32_t msr, uint64_t& v) {
   switch (msr) {
-    case kTsc: v = c.clock + c.s.tsc_offset; break;
+    case kTsc: v = c.guest_tsc(); break;
     case kFeatureControl: v = c.s.feature_control; break;
     case kEfer: v = c.s.efer; break;
     case kVmxFirst ... kVmxLast:
@@ -327,15 +343,31 @@ Exec exec_rdmsr(Cpu& c, const Insn&) {
         return c.gp(0);
       }
   }
+  return Exec::Ok;
+}
+
+namespace {
+
+Exec exec_rdmsr(Cpu& c, const Insn& i) {
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::Rdmsr)) return Exec::VmTransition;
+  uint64_t v;
+  if (Exec r = msr_read(c, static_cast<uint32_t>(c.s.regs[1]), v); r != Exec::Ok) return r;
   c.s.regs[0] = v & 0xFFFFFFFF;
   c.s.regs[2] = v >> 32;
   return Exec::Ok;
 }
 
-Exec exec_wrmsr(Cpu& c, const Insn&) {
+Exec exec_wrmsr(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
-  const uint32_t msr = static_cast<uint32_t>(c.s.regs[1]);
-  const uint64_t v = (c.s.regs[2] << 32) | (c.s.regs[0] & 0xFFFFFFFF);
+  if (c.vm_intercept(i, Intercept::Wrmsr)) return Exec::VmTransition;
+  return msr_write(c, static_cast<uint32_t>(c.s.regs[1]), (c.s.regs[2] << 32) | (c.s.regs[0] & 0xFFFFFFFF));
+}
+
+}  // namespace
+
+// WRMSR semantics without the instruction (also used by the VM-entry/exit MSR-load lists).
+Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
   switch (msr) {
     case kTsc: c.s.tsc_offset = v - c.clock; return Exec::Ok;
     case kFeatureControl: return c.gp(0);  // locked by firmware
@@ -388,9 +420,12 @@ Exec exec_wrmsr(Cpu& c, const Insn&) {
   }
 }
 
+namespace {
+
 // --- CPUID, TSC ---------------------------------------------------------------------------
 
-Exec exec_cpuid(Cpu& c, const Insn&) {
+Exec exec_cpuid(Cpu& c, const Insn& i) {
+  if (c.vm_intercept(i, Intercept::Cpuid)) return Exec::VmTransition;  // always exits
   CpuidLeaf l = c.model.cpuid(static_cast<uint32_t>(c.s.regs[0]), static_cast<uint32_t>(c.s.regs[1]));
   if (l.leaf == 1 && !c.vmx) l.ecx &= ~(1u << 5);  // no VT-x model attached: no VMX
   c.s.regs[0] = l.eax;
@@ -400,9 +435,10 @@ Exec exec_cpuid(Cpu& c, const Insn&) {
   return Exec::Ok;
 }
 
-Exec exec_rdtsc(Cpu& c, const Insn&) {
+Exec exec_rdtsc(Cpu& c, const Insn& i) {
   if ((c.s.cr4 & cr4::TSD) && c.s.cpl > 0 && (c.s.cr0 & cr0::PE)) return c.gp(0);
-  const uint64_t t = c.clock + c.s.tsc_offset;
+  if (c.vm_intercept(i, Intercept::Rdtsc)) return Exec::VmTransition;
+  const uint64_t t = c.guest_tsc();
   c.s.regs[0] = t & 0xFFFFFFFF;
   c.s.regs[2] = t >> 32;
   return Exec::Ok;
@@ -429,8 +465,9 @@ Exec exec_sti(Cpu& c, const Insn&) {
   return Exec::Ok;
 }
 
-Exec exec_hlt(Cpu& c, const Insn&) {
+Exec exec_hlt(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::Hlt)) return Exec::VmTransition;
   return Exec::Halt;
 }
 
@@ -460,6 +497,7 @@ Exec exec_in(Cpu& c, const Insn& i) {
   const unsigned size = i.op[0].size;
   const uint16_t port = i.op[1].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
   if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::Io)) return Exec::VmTransition;
   if (c.dr7_io) c.check_data_breakpoints(port, size, false, true);
   set_reg_sized(c, 0, size, c.io.read(port, size));
   return c.stop_requested ? Exec::Stop : Exec::Ok;
@@ -469,6 +507,7 @@ Exec exec_out(Cpu& c, const Insn& i) {
   const unsigned size = i.op[1].size;
   const uint16_t port = i.op[0].kind == OpKind::Gpr ? static_cast<uint16_t>(c.s.regs[2]) : static_cast<uint16_t>(i.imm);
   if (Exec r = check_io_permission(c, port, size); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::Io)) return Exec::VmTransition;
   if (c.dr7_io) c.check_data_breakpoints(port, size, true, true);
   const uint32_t v = static_cast<uint32_t>(c.s.regs[0] & (size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1));
   c.io.write(port, size, v);
@@ -479,6 +518,7 @@ Exec exec_out(Cpu& c, const Insn& i) {
 
 Exec exec_invlpg(Cpu& c, const Insn& i) {
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, Intercept::Invlpg)) return Exec::VmTransition;
   uint64_t la = c.seg_base[i.seg] + ea_of(c, i);
   if (!c.long64) la &= 0xFFFFFFFF;
   // INVLPG of a non-canonical address is a no-op (SDM INVLPG). Any tag of the slot that
@@ -491,7 +531,11 @@ Exec exec_invlpg(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
-Exec exec_priv_nop(Cpu& c, const Insn&) { return need_cpl0(c); }  // WBINVD, INVD
+Exec exec_priv_nop(Cpu& c, const Insn& i) {  // WBINVD, INVD: no caches are modelled
+  if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
+  if (c.vm_intercept(i, i.mnemonic == M(INVD) ? Intercept::Invd : Intercept::Wbinvd)) return Exec::VmTransition;
+  return Exec::Ok;
+}
 
 Exec exec_clflush(Cpu& c, const Insn& i) {
   // Checked like a byte read (SDM CLFLUSH); no cache is modelled.

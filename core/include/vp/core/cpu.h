@@ -25,6 +25,7 @@ enum class Exec : uint8_t {
   Stop,   // retired, and the machine must stop (a device asked, e.g. debug-exit)
   Halt,   // retired HLT: wait for an interrupt
   Event,  // retired INT n / INT3 / INTO / INT1: deliver Cpu::soft_event with RIP past it
+  VmTransition,  // a VM entry or VM exit replaced the processor state (RIP included)
 };
 
 using Handler = Exec (*)(Cpu&, const Insn&);
@@ -126,6 +127,12 @@ class Cpu {
   InterruptController* intc = nullptr;
   // The VT-x model (vmx/VmxUnit); nullptr means the processor has no VMX.
   VmxInterface* vmx = nullptr;
+  // In VMX non-root operation (set by VM entry, cleared by VM exit): intercept points ask vmx.
+  bool non_root = false;
+  bool vm_intercept(const Insn& i, Intercept what) { return non_root && vmx->intercept(*this, i, what); }
+  // Added to the TSC in non-root operation with "use TSC offsetting" (SDM Vol. 3C 25.3).
+  uint64_t vmx_tsc_offset = 0;
+  uint64_t guest_tsc() const { return clock + s.tsc_offset + (non_root ? vmx_tsc_offset : 0); }
   // Platform MSRs (local APIC ...): return true when the MSR exists. A write hook
   // returning false makes WRMSR raise #GP(0).
   std::function<bool(uint32_t msr, uint64_t& value)> msr_read_hook;
@@ -148,6 +155,7 @@ class Cpu {
   // --- events --------------------------------------------------------------------------
   PendingFault fault;
   uint64_t fault_cr2 = 0;
+  uint64_t cr2_before_pf = 0;
   uint64_t insn_rip = 0;     // RIP of the instruction executing now
   bool interrupt_shadow = false;  // STI / MOV SS blocking for one instruction
   bool shadow_armed = false;      // set by the instruction that creates the shadow
@@ -214,6 +222,16 @@ class Cpu {
   bool deliver_exception();
   enum class EventKind : uint8_t { Exception, External, Software, Nmi, Icebp };
   bool deliver(uint8_t vector, EventKind kind, bool has_error, uint32_t error);
+  // The event whose delivery is under way (for IDT-vectoring information on a VM exit).
+  struct Vectoring {
+    bool valid = false;
+    uint8_t vector = 0;
+    uint8_t kind = 0;  // EventKind
+    bool has_error = false;
+    uint32_t error = 0;
+  } vectoring;
+  // Shutdown (triple fault): false, or true when VMX non-root operation turned it into a VM exit.
+  bool shutdown(const char* why);
   void log_msg(const std::string& m) {
     if (log) log(m);
   }

@@ -14,5 +14,12 @@ Exec read_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t& va
 Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t value);
 // The memory operand's effective address (offset within its segment, address-size masked).
 uint64_t effective_address(const Cpu& c, const Insn& i);
+// The linear address of the memory operand (segment base added, truncated outside 64-bit mode).
+uint64_t operand_linear_address(const Cpu& c, const Insn& i);
+
+// RDMSR / WRMSR semantics at CPL 0, without the instruction (VMX MSR-load and MSR-store
+// lists use them): Exec::Fault with #GP(0) recorded when the MSR or value is not allowed.
+Exec msr_read(Cpu& c, uint32_t msr, uint64_t& value);
+Exec msr_write(Cpu& c, uint32_t msr, uint64_t value);
 
 }  // namespace vp

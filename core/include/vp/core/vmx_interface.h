@@ -9,6 +9,15 @@ class Cpu;
 struct Insn;
 enum class Exec : uint8_t;
 
+// Guest actions that VMX non-root operation may turn into VM exits. The core asks at the
+// point the SDM gives (after the instruction's own #UD/#GP checks, SDM Vol. 3C 25.1.1).
+enum class Intercept : uint8_t {
+  Cpuid, Getsec, Hlt, Invd, Invlpg, Rdpmc, Rdtsc, Rdtscp, Wbinvd, Xsetbv, Pause, Mwait, Monitor,
+  MovCr,            // MOV to/from CR3 and CR8 (CR0/CR4 go through cr_write/cr_read)
+  MovDr, Io, Rdmsr, Wrmsr,
+  DescriptorTable,  // LGDT LIDT LLDT LTR SGDT SIDT SLDT STR
+};
+
 class VmxInterface {
  public:
   virtual ~VmxInterface() = default;
@@ -24,6 +33,23 @@ class VmxInterface {
   virtual bool cr_value_allowed(unsigned cr, uint64_t value) const = 0;
   // Processor reset (Cpu::reset): leave VMX operation.
   virtual void reset() = 0;
+
+  // --- VMX non-root operation (Cpu::non_root) -----------------------------------------
+  // Each returns true when a VM exit took place instead: the processor now runs the host,
+  // and the caller returns Exec::VmTransition.
+  virtual bool intercept(Cpu& c, const Insn& i, Intercept what) = 0;
+  // MOV to CR0/CR4, CLTS, LMSW: exit, or adjust `value` so bits the host owns (guest/host
+  // mask) keep their current values.
+  virtual bool intercept_cr_write(Cpu& c, const Insn& i, unsigned cr, uint64_t& value) = 0;
+  // MOV from CR0/CR4, SMSW: bits the host owns read from the read shadow.
+  virtual uint64_t cr_read_shadow(unsigned cr, uint64_t value) const = 0;
+  // An exception, NMI or external interrupt about to be delivered through the guest IDT
+  // (kind: Cpu::EventKind).
+  virtual bool intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_error, uint32_t error) = 0;
+  // An external interrupt is pending and RFLAGS.IF = 1 ("external-interrupt exiting").
+  virtual bool intercept_external_interrupt(Cpu& c) = 0;
+  // The guest would shut down (triple fault).
+  virtual bool intercept_triple_fault(Cpu& c) = 0;
 };
 
 }  // namespace vp

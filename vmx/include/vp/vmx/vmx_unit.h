@@ -3,6 +3,7 @@
 // "VMX Instruction Reference"). It is the VmxInterface the CPU core forwards to.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "vp/core/cpu.h"
@@ -18,6 +19,31 @@ inline constexpr uint64_t kInvalidVmcsPointer = ~0ull;  // FFFFFFFF_FFFFFFFFH
 // whatever memory held; zeroed memory reads as "clear" (docs/vmcs-layout.md).
 inline constexpr uint32_t kLaunchStateClear = 0, kLaunchStateLaunched = 1;
 
+struct EntryFields;
+struct CheckFailure;
+
+// Everything a VM exit reports (SDM Vol. 3C 24.9, 27.2).
+struct VmExitEvent {
+  uint32_t reason = 0;           // basic exit reason; bit 31 for VM-entry failures
+  uint64_t qualification = 0;
+  uint64_t guest_linear = 0;
+  bool guest_linear_valid = false;
+  uint32_t intr_info = 0, intr_error = 0;  // VM-exit interruption information / error code
+  uint32_t insn_len = 0, insn_info = 0;
+  uint64_t guest_rip = 0;        // the RIP saved in the guest-state area
+  bool nmi = false;              // the exit is for an NMI (NMIs stay blocked)
+};
+
+// The controls of the running guest, fixed for the duration of non-root operation (software in
+// the guest cannot VMWRITE them: VMWRITE exits).
+struct GuestControls {
+  uint32_t pin = 0, proc = 0, proc2 = 0, exit = 0, entry = 0;
+  uint32_t exception_bitmap = 0, pf_mask = 0, pf_match = 0, cr3_target_count = 0;
+  uint64_t cr3_targets[4] = {};
+  uint64_t cr0_mask = 0, cr4_mask = 0, cr0_shadow = 0, cr4_shadow = 0;
+  uint64_t io_bitmap_a = 0, io_bitmap_b = 0, msr_bitmap = 0;
+};
+
 class VmxUnit final : public VmxInterface {
  public:
   explicit VmxUnit(PhysMemory& mem, const VmxCapabilities& caps = default_vmx_capabilities());
@@ -28,6 +54,17 @@ class VmxUnit final : public VmxInterface {
   bool cr_value_allowed(unsigned cr, uint64_t value) const override;
 
   void reset() override;
+  bool intercept(Cpu& c, const Insn& i, Intercept what) override;
+  bool intercept_cr_write(Cpu& c, const Insn& i, unsigned cr, uint64_t& value) override;
+  uint64_t cr_read_shadow(unsigned cr, uint64_t value) const override;
+  bool intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_error, uint32_t error) override;
+  bool intercept_external_interrupt(Cpu& c) override;
+  bool intercept_triple_fault(Cpu& c) override;
+
+  // Called with one line per VM entry, VM exit and failed VM entry, as it happens
+  // (`vanderpool run --show-vmx`): "vmexit CPUID qual 0x0 guest rip 0x1234 ...".
+  std::function<void(const std::string&)> on_transition;
+  uint64_t entries = 0, exits = 0;  // successful VM entries and VM exits so far
 
   const VmxCapabilities& capabilities() const { return caps_; }
   bool in_non_root() const { return non_root_; }
@@ -49,6 +86,21 @@ class VmxUnit final : public VmxInterface {
   Exec vmwrite(Cpu& c, const Insn& i);
   Exec vmcall(Cpu& c, const Insn& i);
   Exec vmlaunch_vmresume(Cpu& c, const Insn& i, bool launch);
+  // VM entry after the VMLAUNCH/VMRESUME instruction checks (SDM Vol. 3C chapter 26).
+  Exec vm_entry(Cpu& c, bool launch);
+  void load_guest_state(Cpu& c, const EntryFields& f);
+  // A VM-entry failure after the control and host checks: exit reason 33/34 (SDM 26.7).
+  Exec entry_failure(Cpu& c, const EntryFields& f, uint32_t reason, uint64_t qualification, const CheckFailure* why);
+  // Processes an MSR-load list; returns the index of the failing entry, or -1.
+  long load_msr_list(Cpu& c, uint64_t addr, uint32_t count);
+  void store_msr_list(Cpu& c, uint64_t addr, uint32_t count);
+  // VM exit (SDM Vol. 3C chapter 27): records the exit, saves guest state, loads host state.
+  void vm_exit(Cpu& c, const VmExitEvent& e);
+  void save_guest_state(Cpu& c, const VmExitEvent& e);
+  void load_host_state(Cpu& c);
+  bool instruction_exit(Cpu& c, const Insn& i, ExitReason reason, uint64_t qualification = 0, uint32_t info = 0);
+  // One VM transition: a trace event (JSON fields) and a line for on_transition.
+  void announce(Cpu& c, const char* event, const std::string& json, const std::string& line);
   Exec not_yet(Cpu& c, const Insn& i, const char* issue);
   // In VMX non-root operation the instruction causes a VM exit (SDM Vol. 3C 25.1.2).
   Exec exit_for_instruction(Cpu& c, const Insn& i);
@@ -69,6 +121,8 @@ class VmxUnit final : public VmxInterface {
   bool non_root_ = false;
   uint64_t vmxon_ptr_ = kInvalidVmcsPointer;
   uint64_t current_vmcs_ = kInvalidVmcsPointer;
+  GuestControls gc_;
+  bool injecting_ = false;  // delivering the event VM entry injects (not subject to the exception bitmap)
 };
 
 }  // namespace vp
