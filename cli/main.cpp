@@ -37,6 +37,7 @@ struct RunOptions {
   std::string trace;
   bool log_unclaimed = false;
   bool dump_vmcs = false;
+  bool show_vmx = false;
   std::string save_ram;
 };
 
@@ -76,6 +77,11 @@ int run(const RunOptions& o) {
   vp::Cpu& cpu = machine.cpu;
   vp::Devices& dev = machine.devices;
   if (!o.quiet) cpu.log = [](const std::string& m) { std::fprintf(stderr, "vanderpool: %s\n", m.c_str()); };
+  // A failed VM entry is always explained on stderr; --show-vmx shows every entry and exit.
+  machine.vmx.on_transition = [&o](const std::string& line) {
+    if (o.show_vmx || (!o.quiet && line.rfind("vmentry failed", 0) == 0))
+      std::fprintf(stderr, "vanderpool: %s\n", line.c_str());
+  };
   if (o.log_unclaimed)
     machine.io.on_unclaimed = [](uint16_t port, unsigned size, bool write, uint32_t v) {
       if (write) std::fprintf(stderr, "vanderpool: unclaimed I/O: out%c 0x%x <- 0x%x\n", "?bw?d"[size], port, v);
@@ -185,6 +191,7 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet", o.quiet, "No diagnostics on stderr except fatal ones");
   run_cmd->add_option("--trace", o.trace, "Write JSON Lines events (exceptions, interrupts, mode changes, stop) to FILE");
   run_cmd->add_flag("--log-unclaimed-io", o.log_unclaimed, "Log guest accesses to ports no device claims");
+  run_cmd->add_flag("--show-vmx", o.show_vmx, "Print every VM entry and VM exit as it happens (stderr)");
   run_cmd->add_flag("--dump-vmcs", o.dump_vmcs, "At the stop, print the VMX state and the current VMCS (stderr)");
   run_cmd->add_option("--save-ram", o.save_ram, "At the stop, write guest RAM (physical address 0 up) to FILE");
   vpcli::VmcsDumpArgs vd;

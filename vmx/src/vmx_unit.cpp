@@ -116,7 +116,8 @@ Exec VmxUnit::execute(Cpu& c, const Insn& i) {
     case ZYDIS_MNEMONIC_VMRESUME: r = vmlaunch_vmresume(c, i, i.mnemonic == ZYDIS_MNEMONIC_VMLAUNCH); break;
     default: r = not_yet(c, i, "INVEPT/INVVPID (issue 7)"); break;
   }
-  if (c.trace) {
+  // A VM entry or exit reports itself (vmentry / vmexit events); flags then belong to the guest.
+  if (c.trace && r != Exec::VmTransition) {
     if (r == Exec::Fault) {
       note(c, i, "fault " + std::to_string(c.fault.vector));
     } else if (c.s.rflags & rf::CF) {
