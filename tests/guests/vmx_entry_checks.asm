@@ -1,5 +1,5 @@
 ; expect-exit: 1
-; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
+; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
 ; expect-output: pin-based default1 bit 1 clear: VMfailValid 07 flags 040
 ; expect-output: pin-based posted interrupts: VMfailValid 07 flags 040
 ; expect-output: cr3-target count 5: VMfailValid 07 flags 040
@@ -23,23 +23,23 @@
 ; expect-output: host address-space size 0: VMfailValid 08 flags 040
 ; expect-output: host rip non-canonical: VMfailValid 08 flags 040
 ; expect-output: host fs base non-canonical: VMfailValid 08 flags 040
-; expect-output: guest cr0.pg clear: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest cr4.vmxe clear: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest cs.l and cs.d: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest tr unusable: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest ss rpl 3: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest ldtr usable, type 3: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest gdtr limit bit 16: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest rflags bit 1 clear: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest activity state 4: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest sti and mov-ss blocking: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest sti blocking with if 0: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest vmcs link pointer: exit 80000021 qual 0000000000000004 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: entry msr-load of fs base: exit 80000022 qual 0000000000000002 rip 000095EB len 03 info 00000000 intr 00000000
+; expect-output: guest cr0.pg clear: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest cr4.vmxe clear: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest cs.l and cs.d: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest tr unusable: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest ss rpl 3: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest ldtr usable, type 3: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest gdtr limit bit 16: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest rflags bit 1 clear: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest activity state 4: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest sti and mov-ss blocking: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest sti blocking with if 0: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest vmcs link pointer: exit 80000021 qual 0000000000000004 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: entry msr-load of fs base: exit 80000022 qual 0000000000000002 rip 0000964B len 03 info 00000000 intr 00000000
 ; expect-output: guest rip non-canonical: exit 80000021 qual 0000000000000000 rip 00000000 len 03 info 00000000 intr 00000000
-; expect-output: guest debugctl bit 2: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: guest tf under sti blocking without bs: exit 80000021 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
-; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 000095EB len 03 info 00000000 intr 00000000
+; expect-output: guest debugctl bit 2: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest tf under sti blocking without bs: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
 ;
 ; VM-entry checks (SDM Vol. 3C 26.2.1 controls -> VMfailValid 7, 26.2.2-26.2.4 host state ->
 ; VMfailValid 8, 26.3.1 guest state -> exit reason 33 with bit 31, 26.4 MSR loading -> exit

@@ -114,7 +114,7 @@ TEST_CASE("VM-exit instruction information follows the SDM layouts", "[vmx][exit
   // vmread r9, r10 (register form): reg1 = r9 in 6:3, bit 10, reg2 = r10 in 31:28.
   REQUIRE(vmx_instruction_exit_info(decode64({0x4D, 0x0F, 0x78, 0xD1}), info));
   CHECK(info.reason == ExitReason::EXECUTE_VMREAD);
-  CHECK(info.instruction_info == ((9u << 3) | (2u << 7) | (1u << 10) | (10u << 28)));
+  CHECK(info.instruction_info == ((9u << 3) | (1u << 10) | (10u << 28)));
   // vmwrite rdx, fs:[rax]: memory form, segment FS (4), base rax, reg2 = rdx.
   REQUIRE(vmx_instruction_exit_info(decode64({0x64, 0x0F, 0x79, 0x10}), info));
   CHECK(info.reason == ExitReason::EXECUTE_VMWRITE);

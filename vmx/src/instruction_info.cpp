@@ -49,8 +49,8 @@ bool vmx_instruction_exit_info(const Insn& i, InstructionExitInfo& out) {
         v |= memory_bits(i);
         out.qualification = static_cast<uint64_t>(i.disp);
       } else {
+        // Address size and the memory-operand bits are undefined for a register operand: 0.
         v |= (reg_number(rm.reg) << 3) | (1u << 10);
-        v |= (i.asz == 2 ? 0u : i.asz == 4 ? 1u : 2u) << 7;
       }
       out.instruction_info = v;
       return true;

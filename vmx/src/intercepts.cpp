@@ -179,10 +179,11 @@ bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
         case ZYDIS_MNEMONIC_LLDT: which = 2; gdt_idt = false; break;
         default: which = 3; gdt_idt = false; break;  // LTR
       }
-      uint32_t info = (which << 28) | (asz_code(i) << 7);
+      uint32_t info = which << 28;
       uint64_t qual = 0;
       if (i.op[0].kind == OpKind::Mem) {
-        info |= (i.scale & 3u) | (uint32_t{i.seg} << 15);
+        // The memory-operand bits (undefined, so 0, for a register operand).
+        info |= (i.scale & 3u) | (asz_code(i) << 7) | (uint32_t{i.seg} << 15);
         info |= i.index < 16 ? uint32_t{i.index} << 18 : 1u << 22;
         info |= i.base < 16 ? uint32_t{i.base} << 23 : 1u << 27;
         qual = static_cast<uint64_t>(i.disp);
