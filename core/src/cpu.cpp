@@ -211,6 +211,13 @@ StopReason Cpu::run(uint64_t max_insns) {
   const uint64_t end = icount + max_insns;
   stop_reason = StopReason::None;
   for (;;) {
+    if (vmx_poll) [[unlikely]] {
+      // Interrupt-window, preemption-timer exits ... before the next instruction (or in HLT).
+      if (vmx->before_instruction(*this)) {
+        chain_ = nullptr;
+        continue;
+      }
+    }
     if (halted) [[unlikely]] {
       if (!check_events()) return stop_reason;
       continue;
@@ -238,6 +245,10 @@ StopReason Cpu::run(uint64_t max_insns) {
       clock += in->cost;
       if (pre_flags & (rf::TF | rf::RF)) [[unlikely]]
         if (!single_step(pre_flags)) return StopReason::TripleFault;
+      if (vmx_poll && vmx->after_instruction(*this)) [[unlikely]] {  // monitor trap flag
+        chain_ = nullptr;
+        continue;
+      }
       if (clock >= next_check) [[unlikely]]
         if (!check_events()) return stop_reason;
       continue;

@@ -78,6 +78,7 @@ bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
         exits = proc(ctl::PROC_CR3_STORE_EXITING);
       } else if (cr == 8) {
         exits = proc(to_cr ? ctl::PROC_CR8_LOAD_EXITING : ctl::PROC_CR8_STORE_EXITING);
+        if (!exits && proc(ctl::PROC_USE_TPR_SHADOW)) return tpr_shadow_access(c, i, to_cr, gpr);
       }
       return exits && instruction_exit(c, i, ExitReason::EXECUTE_MOV_CRX, qual);
     }
@@ -197,6 +198,30 @@ bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
   return false;
 }
 
+// MOV to/from CR8 with "use TPR shadow" (SDM Vol. 3C 29.3): the virtual TPR (VTPR, byte 80H of
+// the virtual-APIC page) stands in for the TPR; lowering VTPR[7:4] below the TPR threshold is
+// a trap-like VM exit (reason 43) after the instruction.
+bool VmxUnit::tpr_shadow_access(Cpu& c, const Insn& i, bool to_cr, uint8_t gpr) {
+  const uint64_t vtpr_pa = gc_.virtual_apic + 0x80;
+  if (!to_cr) {
+    uint64_t v = (mem_.read(vtpr_pa, 1) >> 4) & 0xF;
+    write_operand(c, i, 0, 8, v);
+    return true;
+  }
+  uint64_t v = 0;
+  read_operand(c, i, 1, 8, v);
+  if (v >> 4) return false;  // reserved bits: the core raises #GP(0)
+  (void)gpr;
+  mem_.write(vtpr_pa, 4, v << 4);  // bits 3:0 and bytes 81H-83H are cleared
+  if (v < (gc_.tpr_threshold & 0xF)) {
+    VmExitEvent e;
+    e.reason = static_cast<uint32_t>(ExitReason::TPR_BELOW_THRESHOLD);
+    e.guest_rip = c.s.rip();
+    vm_exit(c, e);
+  }
+  return true;
+}
+
 bool VmxUnit::intercept_cr_write(Cpu& c, const Insn& i, unsigned cr, uint64_t& value) {
   const uint64_t mask = cr == 0 ? gc_.cr0_mask : gc_.cr4_mask;
   const uint64_t shadow = cr == 0 ? gc_.cr0_shadow : gc_.cr4_shadow;
@@ -307,6 +332,62 @@ bool VmxUnit::intercept_external_interrupt(Cpu& c) {
 bool VmxUnit::intercept_triple_fault(Cpu& c) {
   VmExitEvent e;
   e.reason = static_cast<uint32_t>(ExitReason::TRIPLE_FAULT);
+  e.guest_rip = c.s.rip();
+  vm_exit(c, e);
+  return true;
+}
+
+}  // namespace vp
+
+namespace vp {
+
+uint64_t VmxUnit::timer_remaining(const Cpu& c) const {
+  const unsigned rate = caps_.value(kVmxMisc) & 0x1F;
+  const uint64_t ticks = (c.clock >> rate) - (gc_.timer_start >> rate);
+  return ticks >= gc_.timer_value ? 0 : gc_.timer_value - ticks;
+}
+
+bool VmxUnit::before_instruction(Cpu& c) {
+  if (!non_root_) return false;
+  VmExitEvent e;
+  e.guest_rip = c.s.rip();
+  // Priority among these (SDM Vol. 3C 26.7.x / 25.2): the preemption timer, then the
+  // interrupt window.
+  if (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER) {
+    if (timer_remaining(c) == 0) {
+      e.reason = static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED);
+      vm_exit(c, e);
+      return true;
+    }
+    if (c.halted) {
+      // A halted guest sleeps until the timer (or an earlier device event) fires.
+      const unsigned rate = caps_.value(kVmxMisc) & 0x1F;
+      const uint64_t deadline = ((gc_.timer_start >> rate) + gc_.timer_value) << rate;
+      const uint64_t next = c.intc ? c.intc->next_event(c.clock) : ~0ull;
+      if (deadline <= next && deadline > c.clock) {
+        c.clock = deadline;
+        e.reason = static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED);
+        vm_exit(c, e);
+        return true;
+      }
+    }
+  }
+  // Interrupt-window exiting: RFLAGS.IF = 1 and no blocking by STI or MOV SS (25.2).
+  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.interrupt_shadow &&
+      !c.shadow_armed) {
+    e.reason = static_cast<uint32_t>(ExitReason::INTERRUPT_WINDOW);
+    vm_exit(c, e);
+    return true;
+  }
+  return false;
+}
+
+bool VmxUnit::after_instruction(Cpu& c) {
+  if (!non_root_ || !(gc_.proc & ctl::PROC_MONITOR_TRAP_FLAG)) return false;
+  // Monitor trap flag: a VM exit once the guest instruction completes (25.5.2), with RIP
+  // the next instruction's.
+  VmExitEvent e;
+  e.reason = static_cast<uint32_t>(ExitReason::MONITOR_TRAP_FLAG);
   e.guest_rip = c.s.rip();
   vm_exit(c, e);
   return true;

@@ -73,7 +73,8 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
                       f.ctl.pf_mask, f.ctl.pf_match, f.ctl.cr3_target_count,
                       {f.ctl.cr3_targets[0], f.ctl.cr3_targets[1], f.ctl.cr3_targets[2], f.ctl.cr3_targets[3]},
                       f.ctl.cr0_mask, f.ctl.cr4_mask, f.ctl.cr0_shadow, f.ctl.cr4_shadow,
-                      f.ctl.io_bitmap_a, f.ctl.io_bitmap_b, f.ctl.msr_bitmap};
+                      f.ctl.io_bitmap_a, f.ctl.io_bitmap_b, f.ctl.msr_bitmap, f.ctl.virtual_apic,
+                      f.ctl.tpr_threshold, f.guest.preemption_timer, c.clock};
   non_root_ = c.non_root = true;
   c.vmx_tsc_offset = (f.ctl.proc & ctl::PROC_USE_TSC_OFFSETTING) ? f.ctl.tsc_offset : 0;
   ++entries;
@@ -118,8 +119,14 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
     injecting_ = false;
     if (!ok) c.stop_reason = StopReason::TripleFault;
   }
+  arm_polling(c);
   c.next_check = 0;
   return Exec::VmTransition;
+}
+
+void VmxUnit::arm_polling(Cpu& c) {
+  c.vmx_poll = (gc_.proc & (ctl::PROC_INTERRUPT_WINDOW_EXITING | ctl::PROC_MONITOR_TRAP_FLAG)) ||
+               (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER);
 }
 
 Exec VmxUnit::entry_failure(Cpu& c, const EntryFields& f, uint32_t reason, uint64_t qualification,

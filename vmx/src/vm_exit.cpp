@@ -39,6 +39,11 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   write_field(current_vmcs_, entry_info, read_field(current_vmcs_, entry_info) & 0x7FFF'FFFFu);
 
   save_guest_state(c, e);
+  if (gc_.exit & ctl::EXIT_SAVE_VMX_PREEMPTION_TIMER_VALUE)
+    wr(F::GUEST_VMX_PREEMPTION_TIMER_VALUE, e.reason == static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED)
+                                                ? 0
+                                                : timer_remaining(c));
+  c.vmx_poll = false;
   store_msr_list(c, read_field(current_vmcs_, vmcs_field_info(F::CTRL_VMEXIT_MSR_STORE_ADDRESS)),
                  static_cast<uint32_t>(read_field(current_vmcs_, vmcs_field_info(F::CTRL_VMEXIT_MSR_STORE_COUNT))));
   non_root_ = c.non_root = false;

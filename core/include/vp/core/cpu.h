@@ -129,6 +129,8 @@ class Cpu {
   VmxInterface* vmx = nullptr;
   // In VMX non-root operation (set by VM entry, cleared by VM exit): intercept points ask vmx.
   bool non_root = false;
+  // Non-root operation with a control that acts between instructions (SDM Vol. 3C 25.2, 25.5).
+  bool vmx_poll = false;
   bool vm_intercept(const Insn& i, Intercept what) { return non_root && vmx->intercept(*this, i, what); }
   // Added to the TSC in non-root operation with "use TSC offsetting" (SDM Vol. 3C 25.3).
   uint64_t vmx_tsc_offset = 0;

@@ -50,6 +50,10 @@ class VmxInterface {
   virtual bool intercept_external_interrupt(Cpu& c) = 0;
   // The guest would shut down (triple fault).
   virtual bool intercept_triple_fault(Cpu& c) = 0;
+  // With Cpu::vmx_poll set (interrupt window, monitor trap flag, preemption timer): asked
+  // before each guest instruction (and while the guest is halted) and after each one retires.
+  virtual bool before_instruction(Cpu& c) = 0;
+  virtual bool after_instruction(Cpu& c) = 0;
 };
 
 }  // namespace vp

@@ -42,6 +42,11 @@ struct GuestControls {
   uint64_t cr3_targets[4] = {};
   uint64_t cr0_mask = 0, cr4_mask = 0, cr0_shadow = 0, cr4_shadow = 0;
   uint64_t io_bitmap_a = 0, io_bitmap_b = 0, msr_bitmap = 0;
+  uint64_t virtual_apic = 0;
+  uint32_t tpr_threshold = 0;
+  // VMX-preemption timer: the value at entry counts down each time TSC bit `rate` changes.
+  uint32_t timer_value = 0;
+  uint64_t timer_start = 0;  // Cpu::clock at VM entry
 };
 
 class VmxUnit final : public VmxInterface {
@@ -60,6 +65,8 @@ class VmxUnit final : public VmxInterface {
   bool intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_error, uint32_t error) override;
   bool intercept_external_interrupt(Cpu& c) override;
   bool intercept_triple_fault(Cpu& c) override;
+  bool before_instruction(Cpu& c) override;
+  bool after_instruction(Cpu& c) override;
 
   // Called with one line per VM entry, VM exit and failed VM entry, as it happens
   // (`vanderpool run --show-vmx`): "vmexit CPUID qual 0x0 guest rip 0x1234 ...".
@@ -122,7 +129,11 @@ class VmxUnit final : public VmxInterface {
   uint64_t vmxon_ptr_ = kInvalidVmcsPointer;
   uint64_t current_vmcs_ = kInvalidVmcsPointer;
   GuestControls gc_;
-  bool injecting_ = false;  // delivering the event VM entry injects (not subject to the exception bitmap)
+  bool injecting_ = false;
+  // The preemption timer's remaining count now (SDM Vol. 3C 25.5.1).
+  uint64_t timer_remaining(const Cpu& c) const;
+  void arm_polling(Cpu& c);
+  bool tpr_shadow_access(Cpu& c, const Insn& i, bool to_cr, uint8_t gpr);  // delivering the event VM entry injects (not subject to the exception bitmap)
 };
 
 }  // namespace vp
