@@ -278,8 +278,10 @@ StopReason Cpu::run(uint64_t max_insns) {
         // are looked at again (SDM Vol. 3C 26.6, 27.5).
         ++icount;
         clock += in->cost;
-        next_check = 0;
         chain_ = nullptr;
+        // Events pending at the transition (an interrupt the guest is open to, a timer) are
+        // recognised before the first instruction after it.
+        if (!check_events()) return stop_reason;
         break;
       case Exec::Event:
         ++icount;

@@ -91,9 +91,11 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
 
   // Activity and interruptibility state (SDM 26.6): HLT, blocking by STI / MOV SS / NMI.
   c.halted = f.guest.activity == 1;
-  c.interrupt_shadow = (f.guest.interruptibility & 3) != 0;
+  // Blocking by STI or MOV SS covers the first guest instruction, as if that instruction
+  // had just retired (the run loop turns the armed shadow into one instruction's blocking).
+  c.interrupt_shadow = false;
+  c.shadow_armed = (f.guest.interruptibility & 3) != 0;
   c.shadow_blocks_debug = (f.guest.interruptibility & 2) != 0;
-  c.shadow_armed = false;
   c.nmi_blocked = (f.guest.interruptibility & 8) != 0;
 
   // Event injection (SDM 26.5): delivered through the guest IDT after all state is loaded,
