@@ -211,13 +211,6 @@ StopReason Cpu::run(uint64_t max_insns) {
   const uint64_t end = icount + max_insns;
   stop_reason = StopReason::None;
   for (;;) {
-    if (vmx_poll) [[unlikely]] {
-      // Interrupt-window, preemption-timer exits ... before the next instruction (or in HLT).
-      if (vmx->before_instruction(*this)) {
-        chain_ = nullptr;
-        continue;
-      }
-    }
     if (halted) [[unlikely]] {
       if (!check_events()) return stop_reason;
       continue;
@@ -245,10 +238,6 @@ StopReason Cpu::run(uint64_t max_insns) {
       clock += in->cost;
       if (pre_flags & (rf::TF | rf::RF)) [[unlikely]]
         if (!single_step(pre_flags)) return StopReason::TripleFault;
-      if (vmx_poll && vmx->after_instruction(*this)) [[unlikely]] {  // monitor trap flag
-        chain_ = nullptr;
-        continue;
-      }
       if (clock >= next_check) [[unlikely]]
         if (!check_events()) return stop_reason;
       continue;
@@ -297,6 +286,22 @@ StopReason Cpu::run(uint64_t max_insns) {
 // Interrupt shadow, external interrupts and HLT wake-up (SDM Vol. 3 6.8.3, 6.9).
 // Returns false when the machine must stop (stop_reason says why).
 bool Cpu::check_events() {
+  if (vmx_poll) [[unlikely]] {
+    // VMX controls that act between guest instructions (monitor trap flag, preemption
+    // timer, interrupt window): asked at every instruction boundary while they are active.
+    chain_ = nullptr;
+    if (vmx->after_instruction(*this) || vmx->before_instruction(*this)) {
+      next_check = 0;
+      return true;
+    }
+    const bool r = check_pending_events();
+    next_check = 0;
+    return r;
+  }
+  return check_pending_events();
+}
+
+bool Cpu::check_pending_events() {
   next_check = ~0ull;
   if (db_hits && !(shadow_armed && shadow_blocks_debug)) {
     if (!debug_trap()) {

@@ -68,6 +68,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
     pa_out = la & 0xFFFFFFFFull;  // A20 is always on (docs/cpu-model.md)
     slot = entry_for(c, pa_out);
     if (!c.dr7_data) slot.tag_r = slot.tag_w = slot.tag_x = key;
+    c.note_tlb_fill(static_cast<unsigned>(&slot - c.tlb));
     return Exec::Ok;
   }
 
@@ -171,6 +172,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   pa_out = w.pa;
   slot = entry_for(c, w.pa);
   slot.global = w.global && (c.s.cr4 & cr4::PGE);
+  c.note_tlb_fill(static_cast<unsigned>(&slot - c.tlb));
   // Cache only the rights this translation proved, for this privilege. A supervisor access
   // to a user page under SMAP depends on EFLAGS.AC, which the tag does not hold: not cached.
   if (!user && w.us && (c.s.cr4 & cr4::SMAP)) return Exec::Ok;
@@ -247,8 +249,20 @@ Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
 
 void Cpu::flush_tlb(bool include_global) {
   ++fetch_epoch;
-  for (TlbEntry& e : tlb)
-    if (include_global || !e.global) e = TlbEntry{};
+  // Only slots filled since the last flush can hold anything: clear those (a VM entry or
+  // exit flushes, so this keeps VM transitions from sweeping all 512 slots).
+  unsigned kept = 0;
+  for (unsigned k = 0; k < tlb_live_n_; ++k) {
+    const uint16_t idx = tlb_live_[k];
+    TlbEntry& e = tlb[idx];
+    if (!include_global && e.global) {
+      tlb_live_[kept++] = idx;
+      continue;
+    }
+    e = TlbEntry{};
+    tlb_live_bits_[idx >> 6] &= ~(1ull << (idx & 63));
+  }
+  tlb_live_n_ = kept;
 }
 
 // --- segmentation --------------------------------------------------------------------

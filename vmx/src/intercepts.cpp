@@ -215,6 +215,7 @@ bool VmxUnit::tpr_shadow_access(Cpu& c, const Insn& i, bool to_cr, uint8_t gpr) 
   mem_.write(vtpr_pa, 4, v << 4);  // bits 3:0 and bytes 81H-83H are cleared
   if (v < (gc_.tpr_threshold & 0xF)) {
     VmExitEvent e;
+    e.boundary = true;
     e.reason = static_cast<uint32_t>(ExitReason::TPR_BELOW_THRESHOLD);
     e.guest_rip = c.s.rip();
     vm_exit(c, e);
@@ -317,6 +318,7 @@ bool VmxUnit::intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_err
 bool VmxUnit::intercept_external_interrupt(Cpu& c) {
   if (!(gc_.pin & ctl::PIN_EXTERNAL_INTERRUPT_EXITING)) return false;
   VmExitEvent e;
+  e.boundary = true;
   e.reason = static_cast<uint32_t>(ExitReason::EXTERNAL_INTERRUPT);
   e.guest_rip = c.s.rip();
   if ((gc_.exit & ctl::EXIT_ACKNOWLEDGE_INTERRUPT_ON_EXIT) && c.intc) {
@@ -349,8 +351,10 @@ uint64_t VmxUnit::timer_remaining(const Cpu& c) const {
 
 bool VmxUnit::before_instruction(Cpu& c) {
   if (!non_root_) return false;
+  mtf_armed_ = true;  // an instruction (or HLT's wait) follows: MTF may fire after it
   VmExitEvent e;
   e.guest_rip = c.s.rip();
+  e.boundary = true;
   // Priority among these (SDM Vol. 3C 26.7.x / 25.2): the preemption timer, then the
   // interrupt window.
   if (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER) {
@@ -372,9 +376,10 @@ bool VmxUnit::before_instruction(Cpu& c) {
       }
     }
   }
-  // Interrupt-window exiting: RFLAGS.IF = 1 and no blocking by STI or MOV SS (25.2).
-  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.interrupt_shadow &&
-      !c.shadow_armed) {
+  // Interrupt-window exiting: RFLAGS.IF = 1 and no blocking by STI or MOV SS (25.2). At an
+  // instruction boundary the next instruction is blocked exactly when the one that just
+  // retired (or the VM entry) armed the shadow.
+  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.shadow_armed) {
     e.reason = static_cast<uint32_t>(ExitReason::INTERRUPT_WINDOW);
     vm_exit(c, e);
     return true;
@@ -383,10 +388,11 @@ bool VmxUnit::before_instruction(Cpu& c) {
 }
 
 bool VmxUnit::after_instruction(Cpu& c) {
-  if (!non_root_ || !(gc_.proc & ctl::PROC_MONITOR_TRAP_FLAG)) return false;
+  if (!non_root_ || !(gc_.proc & ctl::PROC_MONITOR_TRAP_FLAG) || !mtf_armed_) return false;
   // Monitor trap flag: a VM exit once the guest instruction completes (25.5.2), with RIP
   // the next instruction's.
   VmExitEvent e;
+  e.boundary = true;
   e.reason = static_cast<uint32_t>(ExitReason::MONITOR_TRAP_FLAG);
   e.guest_rip = c.s.rip();
   vm_exit(c, e);

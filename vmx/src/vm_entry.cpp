@@ -78,7 +78,7 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
   non_root_ = c.non_root = true;
   c.vmx_tsc_offset = (f.ctl.proc & ctl::PROC_USE_TSC_OFFSETTING) ? f.ctl.tsc_offset : 0;
   ++entries;
-  {
+  if (on_transition || c.trace) {
     char line[160];
     std::snprintf(line, sizeof line, "vmentry %s: guest rip 0x%" PRIx64 " rsp 0x%" PRIx64 " cr0 0x%" PRIx64 " %s",
                   launch ? "VMLAUNCH" : "VMRESUME", f.guest.rip, f.guest.rsp, f.guest.cr0,
@@ -127,6 +127,7 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
 }
 
 void VmxUnit::arm_polling(Cpu& c) {
+  mtf_armed_ = false;
   c.vmx_poll = (gc_.proc & (ctl::PROC_INTERRUPT_WINDOW_EXITING | ctl::PROC_MONITOR_TRAP_FLAG)) ||
                (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER);
 }

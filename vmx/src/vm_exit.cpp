@@ -12,14 +12,14 @@ namespace vp {
 
 void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   using F = VmcsField;
-  const auto wr = [&](F f, uint64_t v) { write_field(current_vmcs_, vmcs_field_info(f), v); };
-  wr(F::EXIT_REASON, e.reason);
-  wr(F::EXIT_QUALIFICATION, e.qualification);
-  wr(F::EXIT_GUEST_LINEAR_ADDRESS, e.guest_linear_valid ? e.guest_linear : 0);
-  wr(F::VMEXIT_INTERRUPTION_INFORMATION, e.intr_info);
-  wr(F::VMEXIT_INTERRUPTION_ERROR_CODE, e.intr_error);
-  wr(F::VMEXIT_INSTRUCTION_LENGTH, e.insn_len);
-  wr(F::VMEXIT_INSTRUCTION_INFO, e.insn_info);
+  const auto wr = [&](VmcsSlot slot, uint64_t v) { write_slot(current_vmcs_, slot, v); };
+  wr(vmcs_slot(F::EXIT_REASON), e.reason);
+  wr(vmcs_slot(F::EXIT_QUALIFICATION), e.qualification);
+  wr(vmcs_slot(F::EXIT_GUEST_LINEAR_ADDRESS), e.guest_linear_valid ? e.guest_linear : 0);
+  wr(vmcs_slot(F::VMEXIT_INTERRUPTION_INFORMATION), e.intr_info);
+  wr(vmcs_slot(F::VMEXIT_INTERRUPTION_ERROR_CODE), e.intr_error);
+  wr(vmcs_slot(F::VMEXIT_INSTRUCTION_LENGTH), e.insn_len);
+  wr(vmcs_slot(F::VMEXIT_INSTRUCTION_INFO), e.insn_info);
   // IDT-vectoring information: the event whose delivery the exit interrupted (27.2.4).
   uint32_t idt = 0, idt_error = 0;
   if (c.vectoring.valid && !injecting_) {
@@ -32,25 +32,26 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
     idt_error = c.vectoring.error;
   }
   c.vectoring = {};
-  wr(F::IDT_VECTORING_INFORMATION, idt);
-  wr(F::IDT_VECTORING_ERROR_CODE, idt_error);
+  wr(vmcs_slot(F::IDT_VECTORING_INFORMATION), idt);
+  wr(vmcs_slot(F::IDT_VECTORING_ERROR_CODE), idt_error);
   // The valid bit of the VM-entry interruption-information field is cleared (27.2).
-  const auto& entry_info = vmcs_field_info(F::CTRL_VMENTRY_INTERRUPTION_INFORMATION_FIELD);
-  write_field(current_vmcs_, entry_info, read_field(current_vmcs_, entry_info) & 0x7FFF'FFFFu);
+  constexpr VmcsSlot entry_info = vmcs_slot(F::CTRL_VMENTRY_INTERRUPTION_INFORMATION_FIELD);
+  write_slot(current_vmcs_, entry_info, read_slot(current_vmcs_, entry_info) & 0x7FFF'FFFFu);
 
   save_guest_state(c, e);
   if (gc_.exit & ctl::EXIT_SAVE_VMX_PREEMPTION_TIMER_VALUE)
-    wr(F::GUEST_VMX_PREEMPTION_TIMER_VALUE, e.reason == static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED)
+    wr(vmcs_slot(F::GUEST_VMX_PREEMPTION_TIMER_VALUE), e.reason == static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED)
                                                 ? 0
                                                 : timer_remaining(c));
   c.vmx_poll = false;
-  store_msr_list(c, read_field(current_vmcs_, vmcs_field_info(F::CTRL_VMEXIT_MSR_STORE_ADDRESS)),
-                 static_cast<uint32_t>(read_field(current_vmcs_, vmcs_field_info(F::CTRL_VMEXIT_MSR_STORE_COUNT))));
+  store_msr_list(c, read_slot(current_vmcs_, vmcs_slot(F::CTRL_VMEXIT_MSR_STORE_ADDRESS)),
+                 static_cast<uint32_t>(read_slot(current_vmcs_, vmcs_slot(F::CTRL_VMEXIT_MSR_STORE_COUNT))));
   non_root_ = c.non_root = false;
   c.vmx_tsc_offset = 0;
   load_host_state(c);
   if (e.nmi) c.nmi_blocked = true;  // an NMI that caused the exit leaves NMIs blocked (27.5.5)
   ++exits;
+  if (!on_transition && !c.trace) return;
   const uint32_t basic = e.reason & 0xFFFF;
   char line[200];
   std::snprintf(line, sizeof line, "vmexit %s (%u): qualification 0x%" PRIx64 ", guest rip 0x%" PRIx64 "%s", 
@@ -67,77 +68,81 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
 
 void VmxUnit::save_guest_state(Cpu& c, const VmExitEvent& e) {
   using F = VmcsField;
-  const auto wr = [&](F f, uint64_t v) { write_field(current_vmcs_, vmcs_field_info(f), v); };
-  wr(F::GUEST_CR0, c.s.cr0);
-  wr(F::GUEST_CR3, c.s.cr3);
-  wr(F::GUEST_CR4, c.s.cr4);
+  const auto wr = [&](VmcsSlot slot, uint64_t v) { write_slot(current_vmcs_, slot, v); };
+  wr(vmcs_slot(F::GUEST_CR0), c.s.cr0);
+  wr(vmcs_slot(F::GUEST_CR3), c.s.cr3);
+  wr(vmcs_slot(F::GUEST_CR4), c.s.cr4);
   if (gc_.exit & ctl::EXIT_SAVE_DEBUG_CONTROLS) {
-    wr(F::GUEST_DR7, c.s.dr[7]);
-    wr(F::GUEST_DEBUGCTL, c.s.debugctl);
+    wr(vmcs_slot(F::GUEST_DR7), c.s.dr[7]);
+    wr(vmcs_slot(F::GUEST_DEBUGCTL), c.s.debugctl);
   }
-  wr(F::GUEST_RSP, c.s.regs[4]);
-  wr(F::GUEST_RIP, e.guest_rip);
-  wr(F::GUEST_RFLAGS, c.s.rflags);
+  wr(vmcs_slot(F::GUEST_RSP), c.s.regs[4]);
+  wr(vmcs_slot(F::GUEST_RIP), e.guest_rip);
+  wr(vmcs_slot(F::GUEST_RFLAGS), c.s.rflags);
   const SegmentReg* regs[8] = {&c.s.seg[ES], &c.s.seg[CS], &c.s.seg[SS], &c.s.seg[DS],
                                &c.s.seg[FS], &c.s.seg[GS], &c.s.ldtr, &c.s.tr};
   for (unsigned k = 0; k < 8; ++k) {
-    write_field(current_vmcs_, *vmcs_field_info(0x0800 + 2 * k), regs[k]->sel);
-    write_field(current_vmcs_, *vmcs_field_info(0x4800 + 2 * k), regs[k]->limit);
-    write_field(current_vmcs_, *vmcs_field_info(0x4814 + 2 * k), regs[k]->ar);
-    write_field(current_vmcs_, *vmcs_field_info(0x6806 + 2 * k), regs[k]->base);
+    const VmcsSegmentSlots& sl = kGuestSegmentSlots[k];
+    write_slot(current_vmcs_, sl.sel, regs[k]->sel);
+    write_slot(current_vmcs_, sl.limit, regs[k]->limit);
+    write_slot(current_vmcs_, sl.ar, regs[k]->ar);
+    write_slot(current_vmcs_, sl.base, regs[k]->base);
   }
-  wr(F::GUEST_GDTR_BASE, c.s.gdtr.base);
-  wr(F::GUEST_GDTR_LIMIT, c.s.gdtr.limit);
-  wr(F::GUEST_IDTR_BASE, c.s.idtr.base);
-  wr(F::GUEST_IDTR_LIMIT, c.s.idtr.limit);
-  wr(F::GUEST_SYSENTER_CS, c.s.sysenter_cs);
-  wr(F::GUEST_SYSENTER_ESP, c.s.sysenter_esp);
-  wr(F::GUEST_SYSENTER_EIP, c.s.sysenter_eip);
-  if (gc_.exit & ctl::EXIT_SAVE_IA32_PAT) wr(F::GUEST_PAT, c.s.pat);
-  if (gc_.exit & ctl::EXIT_SAVE_IA32_EFER) wr(F::GUEST_EFER, c.s.efer);
+  wr(vmcs_slot(F::GUEST_GDTR_BASE), c.s.gdtr.base);
+  wr(vmcs_slot(F::GUEST_GDTR_LIMIT), c.s.gdtr.limit);
+  wr(vmcs_slot(F::GUEST_IDTR_BASE), c.s.idtr.base);
+  wr(vmcs_slot(F::GUEST_IDTR_LIMIT), c.s.idtr.limit);
+  wr(vmcs_slot(F::GUEST_SYSENTER_CS), c.s.sysenter_cs);
+  wr(vmcs_slot(F::GUEST_SYSENTER_ESP), c.s.sysenter_esp);
+  wr(vmcs_slot(F::GUEST_SYSENTER_EIP), c.s.sysenter_eip);
+  if (gc_.exit & ctl::EXIT_SAVE_IA32_PAT) wr(vmcs_slot(F::GUEST_PAT), c.s.pat);
+  if (gc_.exit & ctl::EXIT_SAVE_IA32_EFER) wr(vmcs_slot(F::GUEST_EFER), c.s.efer);
   // Activity state: HLT if the guest was halted (an interrupt or NMI exit wakes nothing).
-  wr(F::GUEST_ACTIVITY_STATE, c.halted ? 1 : 0);
+  wr(vmcs_slot(F::GUEST_ACTIVITY_STATE), c.halted ? 1 : 0);
   uint32_t intr = 0;
-  if (c.interrupt_shadow) intr |= c.shadow_blocks_debug ? 2 : 1;
+  // Blocking by STI / MOV SS of the instruction the exit interrupted, or, at a boundary, of
+  // the next one (the shadow the last instruction armed).
+  if (e.boundary ? c.shadow_armed : c.interrupt_shadow) intr |= c.shadow_blocks_debug ? 2 : 1;
   if (c.nmi_blocked) intr |= 8;
-  wr(F::GUEST_INTERRUPTIBILITY_STATE, intr);
-  wr(F::GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+  wr(vmcs_slot(F::GUEST_INTERRUPTIBILITY_STATE), intr);
+  wr(vmcs_slot(F::GUEST_PENDING_DEBUG_EXCEPTIONS), 0);
   if (gc_.proc2 & ctl::PROC2_ENABLE_EPT) {
-    wr(F::GUEST_PDPTE0, c.pdpte[0]);
-    wr(F::GUEST_PDPTE1, c.pdpte[1]);
-    wr(F::GUEST_PDPTE2, c.pdpte[2]);
-    wr(F::GUEST_PDPTE3, c.pdpte[3]);
+    wr(vmcs_slot(F::GUEST_PDPTE0), c.pdpte[0]);
+    wr(vmcs_slot(F::GUEST_PDPTE1), c.pdpte[1]);
+    wr(vmcs_slot(F::GUEST_PDPTE2), c.pdpte[2]);
+    wr(vmcs_slot(F::GUEST_PDPTE3), c.pdpte[3]);
   }
 }
 
 void VmxUnit::load_host_state(Cpu& c) {
   using F = VmcsField;
-  const auto rd = [&](F f) { return read_field(current_vmcs_, vmcs_field_info(f)); };
-  const uint32_t exit_ctls = static_cast<uint32_t>(rd(F::CTRL_PRIMARY_VMEXIT_CONTROLS));
+  const auto rd = [&](VmcsSlot slot) { return read_slot(current_vmcs_, slot); };
+  const uint32_t exit_ctls = static_cast<uint32_t>(rd(vmcs_slot(F::CTRL_PRIMARY_VMEXIT_CONTROLS)));
   const bool wide = exit_ctls & ctl::EXIT_HOST_ADDRESS_SPACE_SIZE;
   // CR0: PE, MP, EM, TS, NE, WP, AM, PG from the field; ET, CD, NW keep their values (27.5.1).
   constexpr uint64_t kLoaded = cr0::PE | cr0::MP | cr0::EM | cr0::TS | cr0::NE | cr0::WP | cr0::AM | cr0::PG;
-  c.s.cr0 = (c.s.cr0 & ~kLoaded) | (rd(F::HOST_CR0) & kLoaded) | cr0::ET;
-  c.s.cr3 = rd(F::HOST_CR3);
-  c.s.cr4 = rd(F::HOST_CR4);
+  c.s.cr0 = (c.s.cr0 & ~kLoaded) | (rd(vmcs_slot(F::HOST_CR0)) & kLoaded) | cr0::ET;
+  c.s.cr3 = rd(vmcs_slot(F::HOST_CR3));
+  c.s.cr4 = rd(vmcs_slot(F::HOST_CR4));
   c.s.dr[7] = 0x400;
   c.s.debugctl = 0;
   c.dr7_changed();
-  c.s.sysenter_cs = rd(F::HOST_SYSENTER_CS);
-  c.s.sysenter_esp = rd(F::HOST_SYSENTER_ESP);
-  c.s.sysenter_eip = rd(F::HOST_SYSENTER_EIP);
-  if (exit_ctls & ctl::EXIT_LOAD_IA32_PAT) c.s.pat = rd(F::HOST_PAT);
+  c.s.sysenter_cs = rd(vmcs_slot(F::HOST_SYSENTER_CS));
+  c.s.sysenter_esp = rd(vmcs_slot(F::HOST_SYSENTER_ESP));
+  c.s.sysenter_eip = rd(vmcs_slot(F::HOST_SYSENTER_EIP));
+  if (exit_ctls & ctl::EXIT_LOAD_IA32_PAT) c.s.pat = rd(vmcs_slot(F::HOST_PAT));
   if (exit_ctls & ctl::EXIT_LOAD_IA32_EFER) {
-    c.s.efer = rd(F::HOST_EFER);
+    c.s.efer = rd(vmcs_slot(F::HOST_EFER));
   } else {
     c.s.efer = wide ? (c.s.efer | efer::LMA | efer::LME) : (c.s.efer & ~(efer::LMA | efer::LME));
   }
   // Segments (27.5.2): CS a flat code segment (64-bit if the host is), others flat data
   // segments or unusable when their selector is null; TR a busy TSS with limit 67H.
-  c.s.seg[CS] = SegmentReg{static_cast<uint16_t>(rd(F::HOST_CS_SELECTOR)), 0, 0xFFFF'FFFF,
+  c.s.seg[CS] = SegmentReg{static_cast<uint16_t>(rd(vmcs_slot(F::HOST_CS_SELECTOR))), 0, 0xFFFF'FFFF,
                            0xB | ar::S | ar::P | ar::G | (wide ? ar::L : ar::DB)};
-  const F sels[5] = {F::HOST_ES_SELECTOR, F::HOST_SS_SELECTOR, F::HOST_DS_SELECTOR, F::HOST_FS_SELECTOR,
-                     F::HOST_GS_SELECTOR};
+  constexpr VmcsSlot sels[5] = {vmcs_slot(F::HOST_ES_SELECTOR), vmcs_slot(F::HOST_SS_SELECTOR),
+                                vmcs_slot(F::HOST_DS_SELECTOR), vmcs_slot(F::HOST_FS_SELECTOR),
+                                vmcs_slot(F::HOST_GS_SELECTOR)};
   const unsigned idx[5] = {ES, SS, DS, FS, GS};
   for (unsigned k = 0; k < 5; ++k) {
     const uint16_t sel = static_cast<uint16_t>(rd(sels[k]));
@@ -145,14 +150,14 @@ void VmxUnit::load_host_state(Cpu& c) {
     if (sel == 0 && idx[k] != SS) a |= ar::Unusable;
     c.s.seg[idx[k]] = SegmentReg{sel, 0, 0xFFFF'FFFF, a};
   }
-  c.s.seg[FS].base = rd(F::HOST_FS_BASE);
-  c.s.seg[GS].base = rd(F::HOST_GS_BASE);
-  c.s.tr = SegmentReg{static_cast<uint16_t>(rd(F::HOST_TR_SELECTOR)), rd(F::HOST_TR_BASE), 0x67, 0xB | ar::P};
+  c.s.seg[FS].base = rd(vmcs_slot(F::HOST_FS_BASE));
+  c.s.seg[GS].base = rd(vmcs_slot(F::HOST_GS_BASE));
+  c.s.tr = SegmentReg{static_cast<uint16_t>(rd(vmcs_slot(F::HOST_TR_SELECTOR))), rd(vmcs_slot(F::HOST_TR_BASE)), 0x67, 0xB | ar::P};
   c.s.ldtr = SegmentReg{0, 0, 0, ar::Unusable};
-  c.s.gdtr = TableReg{rd(F::HOST_GDTR_BASE), 0xFFFF};
-  c.s.idtr = TableReg{rd(F::HOST_IDTR_BASE), 0xFFFF};
-  c.s.regs[4] = rd(F::HOST_RSP);
-  c.s.rip() = rd(F::HOST_RIP);
+  c.s.gdtr = TableReg{rd(vmcs_slot(F::HOST_GDTR_BASE)), 0xFFFF};
+  c.s.idtr = TableReg{rd(vmcs_slot(F::HOST_IDTR_BASE)), 0xFFFF};
+  c.s.regs[4] = rd(vmcs_slot(F::HOST_RSP));
+  c.s.rip() = rd(vmcs_slot(F::HOST_RIP));
   c.s.rflags = rf::kFixed1;
   c.s.cpl = 0;
   c.halted = false;
@@ -162,8 +167,8 @@ void VmxUnit::load_host_state(Cpu& c) {
   c.state_changed();
   // The VM-exit MSR-load list; a failure there is a VMX abort (27.7): the abort indicator is
   // written and the processor shuts down.
-  const long bad = load_msr_list(c, rd(F::CTRL_VMEXIT_MSR_LOAD_ADDRESS),
-                                 static_cast<uint32_t>(rd(F::CTRL_VMEXIT_MSR_LOAD_COUNT)));
+  const long bad = load_msr_list(c, rd(vmcs_slot(F::CTRL_VMEXIT_MSR_LOAD_ADDRESS)),
+                                 static_cast<uint32_t>(rd(vmcs_slot(F::CTRL_VMEXIT_MSR_LOAD_COUNT))));
   if (bad >= 0) {
     mem_.write(current_vmcs_ + kVmcsAbortOffset, 4, 1);  // 1: failure loading an MSR on VM exit
     c.log_msg("VMX abort 1: VM-exit MSR-load entry " + std::to_string(bad) + " failed; shutdown");

@@ -6,6 +6,7 @@
 #include <Zydis/Zydis.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "vp/core/operands.h"
 #include "vp/decoder/decoder.h"
@@ -49,18 +50,55 @@ bool VmxUnit::cr_value_allowed(unsigned cr, uint64_t value) const {
 // --- VMCS storage ----------------------------------------------------------------------
 
 uint64_t VmxUnit::read_field(uint64_t vmcs, const VmcsFieldInfo& f) const {
-  const uint64_t pa = vmcs + vmcs_field_offset(f);
-  if (f.high) return mem_.read(pa + 4, 4);
-  return mem_.read(pa, vmcs_slot_group(f.width).slot_bytes);
+  uint64_t pa = vmcs + vmcs_field_offset(f);
+  unsigned size = vmcs_slot_group(f.width).slot_bytes;
+  if (f.high) {
+    pa += 4;
+    size = 4;
+  }
+  // Slots never cross a page (the region is 4-KiB aligned): read RAM directly when it is RAM.
+  if (const uint8_t* page = mem_.ram_page(pa)) {
+    uint64_t v = 0;
+    std::memcpy(&v, page + (pa & 0xFFF), size);
+    return v;
+  }
+  return mem_.read(pa, size);
+}
+
+uint64_t VmxUnit::read_slot(uint64_t vmcs, VmcsSlot s) const {
+  const uint64_t pa = vmcs + s.offset;
+  if (const uint8_t* page = mem_.ram_page(pa)) {
+    uint64_t v = 0;
+    std::memcpy(&v, page + (pa & 0xFFF), s.size);
+    return v;
+  }
+  return mem_.read(pa, s.size);
+}
+
+void VmxUnit::write_slot(uint64_t vmcs, VmcsSlot s, uint64_t value) {
+  const uint64_t pa = vmcs + s.offset;
+  if (uint8_t* page = mem_.ram_page(pa)) {
+    mem_.note_write(pa);
+    std::memcpy(page + (pa & 0xFFF), &value, s.size);
+    return;
+  }
+  mem_.write(pa, s.size, value);
 }
 
 void VmxUnit::write_field(uint64_t vmcs, const VmcsFieldInfo& f, uint64_t value) {
-  const uint64_t pa = vmcs + vmcs_field_offset(f);
+  uint64_t pa = vmcs + vmcs_field_offset(f);
+  unsigned size = vmcs_slot_group(f.width).slot_bytes;
   if (f.high) {
-    mem_.write(pa + 4, 4, value & 0xFFFF'FFFF);
+    pa += 4;
+    size = 4;
+    value &= 0xFFFF'FFFF;
+  }
+  if (uint8_t* page = mem_.ram_page(pa)) {
+    mem_.note_write(pa);  // decoded code on the page (however unlikely) is dropped
+    std::memcpy(page + (pa & 0xFFF), &value, size);
     return;
   }
-  mem_.write(pa, vmcs_slot_group(f.width).slot_bytes, value);
+  mem_.write(pa, size, value);
 }
 
 // --- conventions -----------------------------------------------------------------------

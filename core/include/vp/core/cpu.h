@@ -198,6 +198,16 @@ class Cpu {
   static constexpr unsigned kTlbSize = 512;
   static constexpr unsigned kDecodeCacheSize = 16384;
   TlbEntry tlb[kTlbSize];
+  // The slots filled since the last flush (so a flush clears only those).
+  void note_tlb_fill(unsigned idx) {
+    if (!((tlb_live_bits_[idx >> 6] >> (idx & 63)) & 1)) {
+      tlb_live_bits_[idx >> 6] |= 1ull << (idx & 63);
+      tlb_live_[tlb_live_n_++] = static_cast<uint16_t>(idx);
+    }
+  }
+  uint16_t tlb_live_[kTlbSize] = {};
+  unsigned tlb_live_n_ = 0;
+  uint64_t tlb_live_bits_[kTlbSize / 64] = {};
   DecodeCacheEntry* dcache;  // kDecodeCacheSize entries, owned
   Insn scratch_insn;         // decode of an instruction that crosses a page (not cached)
   ~Cpu();
@@ -251,6 +261,7 @@ class Cpu {
   uint64_t chain_la_ = 0, chain_pa_ = 0, chain_fetch_epoch_ = 0, chain_code_epoch_ = 0;
   [[gnu::noinline]] const Insn* fetch_slow(uint64_t la, uint64_t pa, DecodeCacheEntry& d);
   bool check_events();
+  bool check_pending_events();  // interrupt shadow, debug traps, NMI, interrupts, HLT
   unsigned delivering_ = 0;  // nesting depth of exception delivery (#DF, triple fault)
   uint32_t traced_mode_ = ~0u;  // last operating mode reported to the trace
 };

@@ -49,6 +49,31 @@ constexpr uint32_t vmcs_field_offset(const VmcsFieldInfo& f) {
   return g.base + g.slot_bytes * (static_cast<uint32_t>(vmcs_encoding_type(enc)) * g.per_type + vmcs_encoding_index(enc));
 }
 
+// A field's slot, resolved at compile time: vmcs_slot(VmcsField::GUEST_RIP) costs nothing at
+// run time (the hot VM-entry and VM-exit paths use it instead of a catalogue lookup).
+struct VmcsSlot {
+  uint32_t offset;
+  uint32_t size;
+};
+consteval VmcsSlot vmcs_slot(VmcsField f) {
+  const VmcsFieldInfo& i = vmcs_field_info(f);
+  return {vmcs_field_offset(i), vmcs_slot_group(i.width).slot_bytes};
+}
+// The guest segment registers ES CS SS DS FS GS LDTR TR (encodings 0800H + 2k ...).
+struct VmcsSegmentSlots {
+  VmcsSlot sel, limit, ar, base;
+};
+consteval VmcsSegmentSlots vmcs_guest_segment_slots(unsigned k) {
+  return {{vmcs_field_offset(*vmcs_field_info(0x0800 + 2 * k)), 2},
+          {vmcs_field_offset(*vmcs_field_info(0x4800 + 2 * k)), 4},
+          {vmcs_field_offset(*vmcs_field_info(0x4814 + 2 * k)), 4},
+          {vmcs_field_offset(*vmcs_field_info(0x6806 + 2 * k)), 8}};
+}
+inline constexpr VmcsSegmentSlots kGuestSegmentSlots[8] = {
+    vmcs_guest_segment_slots(0), vmcs_guest_segment_slots(1), vmcs_guest_segment_slots(2),
+    vmcs_guest_segment_slots(3), vmcs_guest_segment_slots(4), vmcs_guest_segment_slots(5),
+    vmcs_guest_segment_slots(6), vmcs_guest_segment_slots(7)};
+
 // True when every catalogue field's index fits its group (checked at compile time).
 constexpr bool vmcs_layout_fits_catalogue() {
   for (const auto& f : all_vmcs_fields())

@@ -32,6 +32,8 @@ struct VmExitEvent {
   uint32_t insn_len = 0, insn_info = 0;
   uint64_t guest_rip = 0;        // the RIP saved in the guest-state area
   bool nmi = false;              // the exit is for an NMI (NMIs stay blocked)
+  bool boundary = false;         // between instructions (window, timer, MTF): the blocking
+                                 // saved is the next instruction's
 };
 
 // The controls of the running guest, fixed for the duration of non-root operation (software in
@@ -82,6 +84,9 @@ class VmxUnit final : public VmxInterface {
   // operand (a HIGH encoding reads bits 63:32).
   uint64_t read_field(uint64_t vmcs, const VmcsFieldInfo& f) const;
   void write_field(uint64_t vmcs, const VmcsFieldInfo& f, uint64_t value);
+  // The same for a slot resolved at compile time (vmcs_slot).
+  uint64_t read_slot(uint64_t vmcs, VmcsSlot s) const;
+  void write_slot(uint64_t vmcs, VmcsSlot s, uint64_t value);
 
  private:
   Exec vmxon(Cpu& c, const Insn& i);
@@ -130,6 +135,7 @@ class VmxUnit final : public VmxInterface {
   uint64_t current_vmcs_ = kInvalidVmcsPointer;
   GuestControls gc_;
   bool injecting_ = false;
+  bool mtf_armed_ = false;  // a guest instruction began since the VM entry (MTF exits after it)
   // The preemption timer's remaining count now (SDM Vol. 3C 25.5.1).
   uint64_t timer_remaining(const Cpu& c) const;
   void arm_polling(Cpu& c);

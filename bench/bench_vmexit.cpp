@@ -1,0 +1,60 @@
+// Host time per VM exit round trip: a guest loop of CPUID under a host that handles each
+// exit (VMREAD the RIP and length, VMWRITE the RIP, VMRESUME) -- bench/guest/vmexit_loop.asm.
+// One round trip is: the guest's CPUID, the VM exit, ~6 host instructions, the VM entry.
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "vp/core/cpu.h"
+#include "vp/vmx/vmx_unit.h"
+
+namespace {
+
+struct Exit : vp::IoDevice {
+  vp::Cpu* cpu = nullptr;
+  uint32_t io_read(uint16_t, unsigned) override { return 0; }
+  void io_write(uint16_t port, unsigned, uint32_t) override {
+    if (port == 0xF4) cpu->stop_requested = true;
+  }
+};
+
+std::vector<uint8_t> load(const char* path) {
+  std::ifstream f(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Runs the image; returns the number of VM exits.
+uint64_t run_image(const std::vector<uint8_t>& img) {
+  vp::PhysMemory mem(64ull << 20);
+  vp::IoBus io;
+  Exit dev;
+  io.map(0xE9, 1, &dev);
+  io.map(0xF4, 4, &dev);
+  vp::Cpu cpu(mem, io);
+  vp::VmxUnit vmx(mem);
+  cpu.vmx = &vmx;
+  dev.cpu = &cpu;
+  mem.write_block(0x7C00, img.data(), img.size());
+  cpu.s.seg[vp::CS] = vp::SegmentReg{0, 0, 0xFFFF, 0x9B};
+  cpu.s.rip() = 0x7C00;
+  cpu.state_changed();
+  cpu.run(~0ull);
+  return vmx.exits;
+}
+
+void BM_VmExitRoundTrip(benchmark::State& state) {
+  const auto img = load(VP_VMEXIT_BIN);
+  uint64_t exits = 0;
+  for (auto _ : state) exits += run_image(img);
+  state.counters["exits_per_run"] = static_cast<double>(exits) / static_cast<double>(state.iterations());
+  // Host nanoseconds per VM exit round trip (exit + handler + VMRESUME).
+  state.counters["ns_per_round_trip"] =
+      benchmark::Counter(static_cast<double>(exits), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_VmExitRoundTrip)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();
