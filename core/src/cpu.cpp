@@ -36,7 +36,7 @@ void Cpu::reset() {
   // (docs/cpu-model.md).
   s.feature_control = 0x5;
   s.misc_enable = 1;  // fast strings
-  halted = false;
+  halted = in_shutdown = false;
   interrupt_shadow = shadow_armed = false;
   fault = {};
   if (vmx) vmx->reset();
@@ -212,6 +212,7 @@ StopReason Cpu::run(uint64_t max_insns) {
   stop_reason = StopReason::None;
   for (;;) {
     if (halted) [[unlikely]] {
+      if (in_shutdown) return stop_reason = StopReason::TripleFault;
       if (!check_events()) return stop_reason;
       continue;
     }
@@ -286,6 +287,10 @@ StopReason Cpu::run(uint64_t max_insns) {
 // Interrupt shadow, external interrupts and HLT wake-up (SDM Vol. 3 6.8.3, 6.9).
 // Returns false when the machine must stop (stop_reason says why).
 bool Cpu::check_events() {
+  if (in_shutdown) [[unlikely]] {
+    stop_reason = StopReason::TripleFault;
+    return false;
+  }
   if (vmx_poll) [[unlikely]] {
     // VMX controls that act between guest instructions (monitor trap flag, preemption
     // timer, interrupt window): asked at every instruction boundary while they are active.

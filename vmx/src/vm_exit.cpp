@@ -172,8 +172,7 @@ void VmxUnit::load_host_state(Cpu& c) {
   if (bad >= 0) {
     mem_.write(current_vmcs_ + kVmcsAbortOffset, 4, 1);  // 1: failure loading an MSR on VM exit
     c.log_msg("VMX abort 1: VM-exit MSR-load entry " + std::to_string(bad) + " failed; shutdown");
-    c.stop_reason = StopReason::TripleFault;
-    c.stop_requested = true;
+    c.halted = c.in_shutdown = true;
   }
 }
 

@@ -182,6 +182,8 @@ class Cpu {
   // Records data (io = false) or I/O breakpoint hits for an access of [addr, addr+size).
   void check_data_breakpoints(uint64_t addr, unsigned size, bool write, bool io);
   bool halted = false;
+  // Shutdown without a triple fault (a VMX abort, SDM Vol. 3C 27.7): the run stops as for one.
+  bool in_shutdown = false;
   // NMI (SDM Vol. 3 6.7.1): pending until delivered; further NMIs are blocked from delivery
   // until the next IRET.
   bool nmi_pending = false;
