@@ -3,33 +3,21 @@
 // One round trip is: the guest's CPUID, the VM exit, ~6 host instructions, the VM entry.
 #include <benchmark/benchmark.h>
 
-#include <fstream>
-#include <iterator>
 #include <vector>
 
+#include "bench_util.h"
 #include "vp/core/cpu.h"
 #include "vp/vmx/vmx_unit.h"
 
 namespace {
 
-struct Exit : vp::IoDevice {
-  vp::Cpu* cpu = nullptr;
-  uint32_t io_read(uint16_t, unsigned) override { return 0; }
-  void io_write(uint16_t port, unsigned, uint32_t) override {
-    if (port == 0xF4) cpu->stop_requested = true;
-  }
-};
-
-std::vector<uint8_t> load(const char* path) {
-  std::ifstream f(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
+using vp::bench::load;
 
 // Runs the image; returns the number of VM exits.
 uint64_t run_image(const std::vector<uint8_t>& img) {
   vp::PhysMemory mem(64ull << 20);
   vp::IoBus io;
-  Exit dev;
+  vp::bench::ExitPort dev;
   io.map(0xE9, 1, &dev);
   io.map(0xF4, 4, &dev);
   vp::Cpu cpu(mem, io);

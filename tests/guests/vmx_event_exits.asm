@@ -1,15 +1,15 @@
 ; expect-exit: 1
-; expect-output: interrupt window, guest if=1: exit 00000007 qual 0000000000000000 rip 00008CAA len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000202
-; expect-output: interrupt window opened by sti (after its shadow): exit 00000007 qual 0000000000000000 rip 00008CB8 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor trap flag: exit 00000025 qual 0000000000000000 rip 00008CAB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: preemption timer 0: exit 00000034 qual 0000000000000000 rip 00008CAA len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: interrupt window, guest if=1: exit 00000007 qual 0000000000000000 rip 00008C69 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000202
+; expect-output: interrupt window opened by sti (after its shadow): exit 00000007 qual 0000000000000000 rip 00008C77 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor trap flag: exit 00000025 qual 0000000000000000 rip 00008C6A len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: preemption timer 0: exit 00000034 qual 0000000000000000 rip 00008C69 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   saved timer value 0000000000000000
-; expect-output: preemption timer 1000, guest in hlt: exit 00000034 qual 0000000000000000 rip 00008CC3 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: preemption timer 1000, guest in hlt: exit 00000034 qual 0000000000000000 rip 00008C82 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   saved activity state 0000000000000001
-; expect-output: mov rbx, cr8 reads vtpr[7:4]: exit 00000012 qual 0000000000000000 rip 00008CCC len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000007
-; expect-output: mov cr8 6 (at the threshold: no exit): exit 00000012 qual 0000000000000000 rip 00008CDE len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000006
+; expect-output: mov rbx, cr8 reads vtpr[7:4]: exit 00000012 qual 0000000000000000 rip 00008C8B len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000007
+; expect-output: mov cr8 6 (at the threshold: no exit): exit 00000012 qual 0000000000000000 rip 00008C9D len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000006
 ; expect-output:   vtpr 0000000000000060
-; expect-output: mov cr8 3 (below the threshold): exit 0000002B qual 0000000000000000 rip 00008CEC len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: mov cr8 3 (below the threshold): exit 0000002B qual 0000000000000000 rip 00008CAB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   vtpr 0000000000000030
 ;
 ; VM exits between guest instructions (SDM Vol. 3C 25.2 interrupt-window exiting, 25.5.1 the
@@ -28,68 +28,49 @@
 
 VAPIC equ 0x19000
 
-%macro case 2
-    lea   rax, [rel %2]
-    mov   [rel guest_entry_rip], rax
-    lea   rsi, [rel %%n]
-    call  print_label
-    call  vm_run
-    jmp   %%e
-%%n: db %1, ": ", 0
-%%e:
-%endmacro
 
-%macro ctl 3                            ; ctl FIELD, bits to set, bits to clear
-    mov   eax, %1
-    vmread rbx, rax
-    mov   rcx, %2
-    or    rbx, rcx
-    mov   rcx, %3
-    not   rcx
-    and   rbx, rcx
-    vmwrite rax, rbx
-%endmacro
 
 main:
     call  install_idt
     call  vm_setup
     mov   byte [rel vg_verbose], 1
     ; --- interrupt window (primary control bit 2)
-    ctl   0x4002, 1 << 2, 0
+    ctl_or   0x4002, 1 << 2
     mov   qword [rel guest_rflags], 0x202
-    case  "interrupt window, guest if=1", g_nops
+    vmcase  "interrupt window, guest if=1", g_nops
     mov   qword [rel guest_rflags], 2
-    case  "interrupt window opened by sti (after its shadow)", g_sti
-    ctl   0x4002, 0, 1 << 2
+    vmcase  "interrupt window opened by sti (after its shadow)", g_sti
+    ctl_andn 0x4002, 1 << 2
     ; --- monitor trap flag (bit 27): an exit after each guest instruction
-    ctl   0x4002, 1 << 27, 0
-    case  "monitor trap flag", g_nops
-    ctl   0x4002, 0, 1 << 27
+    ctl_or   0x4002, 1 << 27
+    vmcase  "monitor trap flag", g_nops
+    ctl_andn 0x4002, 1 << 27
     ; --- VMX-preemption timer (pin-based bit 6), saving its value (exit control bit 22)
-    ctl   0x4000, 1 << 6, 0
-    ctl   0x400C, 1 << 22, 0
+    ctl_or   0x4000, 1 << 6
+    ctl_or   0x400C, 1 << 22
     vmset 0x482E, 0
-    case  "preemption timer 0", g_nops
+    vmcase  "preemption timer 0", g_nops
     mov   eax, 0x482E
     vmread rbx, rax
     show  "  saved timer value", rbx
     vmset 0x482E, 1000
-    case  "preemption timer 1000, guest in hlt", g_hlt
+    vmcase  "preemption timer 1000, guest in hlt", g_hlt
     mov   eax, 0x4826
     vmread rbx, rax
     show  "  saved activity state", rbx
     vmset 0x4826, 0                     ; back to active for the next cases
-    ctl   0x4000, 0, 1 << 6
-    ctl   0x400C, 0, 1 << 22
+    ctl_andn 0x4000, 1 << 6
+    ctl_andn 0x400C, 1 << 22
     ; --- TPR shadow (bit 21): VTPR at the virtual-APIC page + 80H, threshold 5
     mov   dword [VAPIC + 0x80], 0x70
     vmset 0x2012, VAPIC
     vmset 0x401C, 5
-    ctl   0x4002, 1 << 21, (1 << 19) | (1 << 20)   ; and no CR8-load/store exiting
-    case  "mov rbx, cr8 reads vtpr[7:4]", g_read_cr8
-    case  "mov cr8 6 (at the threshold: no exit)", g_cr8_6
+    ctl_or   0x4002, 1 << 21
+    ctl_andn 0x4002, (1 << 19) | (1 << 20)   ; and no CR8-load/store exiting
+    vmcase  "mov rbx, cr8 reads vtpr[7:4]", g_read_cr8
+    vmcase  "mov cr8 6 (at the threshold: no exit)", g_cr8_6
     show  "  vtpr", [VAPIC + 0x80]
-    case  "mov cr8 3 (below the threshold)", g_cr8_3
+    vmcase  "mov cr8 3 (below the threshold)", g_cr8_3
     show  "  vtpr", [VAPIC + 0x80]
     mov   al, 0
     jmp   exit

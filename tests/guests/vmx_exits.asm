@@ -55,26 +55,7 @@
 
 GUEST_IDT equ 0x18000
 
-; case "name", snippet: start the guest at snippet, print the exit
-%macro case 2
-    lea   rax, [rel %2]
-    mov   [rel guest_entry_rip], rax
-    lea   rsi, [rel %%n]
-    call  print_label
-    call  vm_run
-    jmp   %%e
-%%n: db %1, ": ", 0
-%%e:
-%endmacro
 
-; ctl FIELD, bits: OR bits into a control field
-%macro ctl 2
-    mov   eax, %1
-    vmread rbx, rax
-    mov   rcx, %2
-    or    rbx, rcx
-    vmwrite rax, rbx
-%endmacro
 
 main:
     call  install_idt
@@ -84,97 +65,97 @@ main:
     vmread rax, rax
     mov   [rel base_proc], rax
     ; --- unconditional
-    case  "cpuid", g_cpuid
-    case  "vmcall", g_vmcall
-    case  "vmread in the guest", g_vmread
+    vmcase  "cpuid", g_cpuid
+    vmcase  "vmcall", g_vmcall
+    vmcase  "vmread in the guest", g_vmread
     ; --- processor-based controls
     call  reset
-    ctl   0x4002, 1 << 7
-    case  "hlt exiting", g_hlt_then_vmcall
+    ctl_or   0x4002, 1 << 7
+    vmcase  "hlt exiting", g_hlt_then_vmcall
     call  reset
-    case  "rdmsr without msr bitmaps", g_rdmsr
-    ctl   0x4002, 1 << 28               ; use MSR bitmaps (all clear)
+    vmcase  "rdmsr without msr bitmaps", g_rdmsr
+    ctl_or   0x4002, 1 << 28               ; use MSR bitmaps (all clear)
     vmset 0x2004, MSR_BITMAP
-    case  "rdmsr 10h, bitmap bit clear", g_rdmsr
+    vmcase  "rdmsr 10h, bitmap bit clear", g_rdmsr
     or    byte [MSR_BITMAP + 0x10 / 8], 1 << (0x10 & 7)
-    case  "rdmsr 10h, bitmap bit set", g_rdmsr
+    vmcase  "rdmsr 10h, bitmap bit set", g_rdmsr
     or    byte [MSR_BITMAP + 2048 + 0x174 / 8], 1 << (0x174 & 7)
-    case  "wrmsr 174h, write bitmap bit set", g_wrmsr
-    case  "rdmsr c0000080h (read-high clear)", g_rdmsr_efer
+    vmcase  "wrmsr 174h, write bitmap bit set", g_wrmsr
+    vmcase  "rdmsr c0000080h (read-high clear)", g_rdmsr_efer
     call  reset
-    ctl   0x4002, 1 << 24               ; unconditional I/O exiting
-    case  "out dx, al", g_out_dx
-    case  "in al, 71h", g_in_imm
-    case  "rep outsb", g_rep_outsb
+    ctl_or   0x4002, 1 << 24               ; unconditional I/O exiting
+    vmcase  "out dx, al", g_out_dx
+    vmcase  "in al, 71h", g_in_imm
+    vmcase  "rep outsb", g_rep_outsb
     call  reset
-    ctl   0x4002, 1 << 25               ; use I/O bitmaps
+    ctl_or   0x4002, 1 << 25               ; use I/O bitmaps
     vmset 0x2000, IO_BITMAP_A
     vmset 0x2002, IO_BITMAP_B
     or    byte [IO_BITMAP_A + 0x80 / 8], 1
-    case  "out dx, al with port 80h set", g_out_dx
-    case  "out 81h, al with port 81h clear", g_out_81
-    case  "out dx, ax at port ffffh (wraps)", g_out_ffff
+    vmcase  "out dx, al with port 80h set", g_out_dx
+    vmcase  "out 81h, al with port 81h clear", g_out_81
+    vmcase  "out dx, ax at port ffffh (wraps)", g_out_ffff
     call  reset
-    ctl   0x4002, 1 << 15               ; CR3-load exiting
-    case  "mov cr3, rax", g_mov_cr3
+    ctl_or   0x4002, 1 << 15               ; CR3-load exiting
+    vmcase  "mov cr3, rax", g_mov_cr3
     mov   rax, cr3
     vmset 0x6008, rax                   ; CR3-target value 0 = the current CR3
     vmset 0x400A, 1
-    case  "mov cr3 to a target value", g_mov_cr3
+    vmcase  "mov cr3 to a target value", g_mov_cr3
     vmset 0x400A, 0
     call  reset
-    ctl   0x4002, 1 << 16               ; CR3-store exiting
-    case  "mov rax, cr3", g_mov_cr3
+    ctl_or   0x4002, 1 << 16               ; CR3-store exiting
+    vmcase  "mov rax, cr3", g_mov_cr3
     call  reset
     vmset 0x6000, 8                     ; CR0 guest/host mask: the host owns TS
     vmset 0x6004, 8                     ; read shadow: TS = 1
-    case  "mov rbx, cr0 reads the shadow", g_read_cr0
-    case  "clts with ts owned, shadow 1", g_clts
+    vmcase  "mov rbx, cr0 reads the shadow", g_read_cr0
+    vmcase  "clts with ts owned, shadow 1", g_clts
     vmset 0x6004, 0
-    case  "mov cr0 setting owned ts", g_set_ts
+    vmcase  "mov cr0 setting owned ts", g_set_ts
     vmset 0x6000, 0
     vmset 0x6004, 0
-    ctl   0x4002, 1 << 23               ; MOV-DR exiting
-    case  "mov rax, dr7", g_mov_dr7
+    ctl_or   0x4002, 1 << 23               ; MOV-DR exiting
+    vmcase  "mov rax, dr7", g_mov_dr7
     call  reset
-    ctl   0x4002, 1 << 9                ; INVLPG exiting
-    case  "invlpg [123456h]", g_invlpg
+    ctl_or   0x4002, 1 << 9                ; INVLPG exiting
+    vmcase  "invlpg [123456h]", g_invlpg
     call  reset
-    ctl   0x4002, 1 << 12               ; RDTSC exiting
-    case  "rdtsc", g_rdtsc
+    ctl_or   0x4002, 1 << 12               ; RDTSC exiting
+    vmcase  "rdtsc", g_rdtsc
     call  reset
-    ctl   0x4002, 1 << 30               ; PAUSE exiting
-    case  "pause", g_pause
+    ctl_or   0x4002, 1 << 30               ; PAUSE exiting
+    vmcase  "pause", g_pause
     call  reset
-    ctl   0x4002, 1 << 31               ; secondary controls: WBINVD and descriptor-table exiting
+    ctl_or   0x4002, 1 << 31               ; secondary controls: WBINVD and descriptor-table exiting
     vmset 0x401E, (1 << 6) | (1 << 2)
-    case  "wbinvd", g_wbinvd
-    case  "sgdt [rbx + 8]", g_sgdt
-    case  "lldt ax", g_lldt
+    vmcase  "wbinvd", g_wbinvd
+    vmcase  "sgdt [rbx + 8]", g_sgdt
+    vmcase  "lldt ax", g_lldt
     call  reset
     ; --- exceptions
     vmset 0x4004, 1 << 6
-    case  "ud2 with #ud in the bitmap", g_ud2
+    vmcase  "ud2 with #ud in the bitmap", g_ud2
     vmset 0x4004, 1 << 3
-    case  "int3 with #bp in the bitmap", g_int3
+    vmcase  "int3 with #bp in the bitmap", g_int3
     vmset 0x4004, 1 << 14
-    case  "#pf in the bitmap", g_pf
+    vmcase  "#pf in the bitmap", g_pf
     vmset 0x4004, 0                     ; bit 14 clear, but PFEC & 1 (= 0) != match (1)
     vmset 0x4006, 1
     vmset 0x4008, 1
-    case  "#pf by mask/match, bit 14 clear", g_pf
+    vmcase  "#pf by mask/match, bit 14 clear", g_pf
     vmset 0x4006, 0
     vmset 0x4008, 0
-    case  "triple fault", g_triple
+    vmcase  "triple fault", g_triple
     ; --- event injection through the guest's own IDT
     call  build_guest_idt
     vmset 0x6818, GUEST_IDT             ; (the triple-fault case left a null IDTR saved)
     vmset 0x4812, 256*16 - 1
     vmset 0x4016, 0x80000306            ; hardware exception #UD
-    case  "inject #ud", g_vmcall
+    vmcase  "inject #ud", g_vmcall
     vmset 0x4016, 0x80000430            ; software interrupt 30h, instruction length 2
     vmset 0x401A, 2
-    case  "inject int 30h", g_vmcall
+    vmcase  "inject int 30h", g_vmcall
     vmset 0x4016, 0
     vmset 0x6818, IDT
     mov   al, 0

@@ -17,16 +17,6 @@
 APIC    equ 0xFEE00000
 APIC_PD equ 0x1A000
 
-%macro case 2
-    lea   rax, [rel %2]
-    mov   [rel guest_entry_rip], rax
-    lea   rsi, [rel %%n]
-    call  print_label
-    call  vm_run
-    jmp   %%e
-%%n: db %1, ": ", 0
-%%e:
-%endmacro
 
 main:
     call  install_idt
@@ -54,7 +44,7 @@ main:
     or    rbx, 1 << 15
     vmwrite rax, rbx
     mov   dword [r8 + 0x300], 0x40040 ; self IPI, fixed, vector 40H
-    case  "external interrupt, acknowledged on exit", g_loop
+    vmcase  "external interrupt, acknowledged on exit", g_loop
     mov   eax, [r8 + 0x120]             ; ISR bits 95:64: vector 40H in service
     show  "  isr[95:64]", rax
     mov   dword [r8 + 0xB0], 0        ; EOI
@@ -63,7 +53,7 @@ main:
     and   rbx, ~(1 << 15)
     vmwrite rax, rbx
     mov   dword [r8 + 0x300], 0x40041 ; vector 41H
-    case  "external interrupt, not acknowledged", g_loop
+    vmcase  "external interrupt, not acknowledged", g_loop
     mov   eax, [r8 + 0x220]             ; IRR bits 95:64: vector 41H still requested
     show  "  irr[95:64]", rax
     mov   al, 0

@@ -7,6 +7,7 @@ namespace vp {
 namespace {
 using namespace entry_checks;
 
+inline namespace section_1 {  // each SDM section: its own kSection for RULE
 constexpr const char* kSection = "26.2.1.1 Checks on VM-Execution Control Fields";
 
 uint64_t ctl_msr(const CheckEnv& env, uint32_t plain, uint32_t true_msr) {
@@ -109,12 +110,9 @@ bool unrestricted_guest_needs_ept(const EntryFields& f, const CheckEnv&, CheckFa
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                            \
-  do {                                                                            \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kExitSection);    \
-  } while (0)
-constexpr const char* kExitSection = "26.2.1.2 Checks on VM-Exit Control Fields";
+}  // inline namespace
+inline namespace section_2 {
+constexpr const char* kSection = "26.2.1.2 Checks on VM-Exit Control Fields";
 
 bool exit_controls_reserved_bits(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
   RULE(fits(f.ctl.exit, ctl_msr(env, kVmxExitCtls, kVmxTrueExitCtls)), "VM-exit controls", f.ctl.exit,
@@ -142,12 +140,9 @@ bool exit_msr_areas(const EntryFields& f, const CheckEnv& env, CheckFailure& out
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                            \
-  do {                                                                            \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kEntrySection);   \
-  } while (0)
-constexpr const char* kEntrySection = "26.2.1.3 Checks on VM-Entry Control Fields";
+}  // inline namespace
+inline namespace section_3 {
+constexpr const char* kSection = "26.2.1.3 Checks on VM-Entry Control Fields";
 
 bool entry_controls_reserved_bits(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
   RULE(fits(f.ctl.entry, ctl_msr(env, kVmxEntryCtls, kVmxTrueEntryCtls)), "VM-entry controls", f.ctl.entry,
@@ -192,6 +187,8 @@ bool no_smm_entry_outside_smm(const EntryFields& f, const CheckEnv&, CheckFailur
        f.ctl.entry, "\"entry to SMM\" and \"deactivate dual-monitor treatment\" must be 0 outside SMM");
   return true;
 }
+
+}  // inline namespace
 
 constexpr Check kChecks[] = {
     pin_based_reserved_bits, primary_processor_based_reserved_bits, secondary_processor_based_reserved_bits,

@@ -19,6 +19,7 @@ bool granularity_consistent(const VmcsSegment& s) {
   return true;
 }
 
+inline namespace section_1 {  // each SDM section: its own kSection for RULE
 constexpr const char* kSection = "26.3.1.1 Checks on Guest Control Registers, Debug Registers, and MSRs";
 
 bool guest_cr0_fixed_bits(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
@@ -91,12 +92,9 @@ bool guest_efer_valid(const EntryFields& f, const CheckEnv&, CheckFailure& out) 
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                          \
-  do {                                                                          \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kSegSection);   \
-  } while (0)
-constexpr const char* kSegSection = "26.3.1.2 Checks on Guest Segment Registers";
+}  // inline namespace
+inline namespace section_2 {
+constexpr const char* kSection = "26.3.1.2 Checks on Guest Segment Registers";
 
 bool guest_selectors(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
   const VmcsSegment* s = f.guest.seg;
@@ -231,12 +229,9 @@ bool guest_ldtr_access_rights(const EntryFields& f, const CheckEnv&, CheckFailur
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                          \
-  do {                                                                          \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kDtSection);    \
-  } while (0)
-constexpr const char* kDtSection = "26.3.1.3 Checks on Guest Descriptor-Table Registers";
+}  // inline namespace
+inline namespace section_3 {
+constexpr const char* kSection = "26.3.1.3 Checks on Guest Descriptor-Table Registers";
 
 bool guest_descriptor_tables(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
   RULE(canonical48(f.guest.gdtr_base), "guest GDTR base", f.guest.gdtr_base, "must be canonical");
@@ -246,12 +241,9 @@ bool guest_descriptor_tables(const EntryFields& f, const CheckEnv&, CheckFailure
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                           \
-  do {                                                                           \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kRipSection);    \
-  } while (0)
-constexpr const char* kRipSection = "26.3.1.4 Checks on Guest RIP and RFLAGS";
+}  // inline namespace
+inline namespace section_4 {
+constexpr const char* kSection = "26.3.1.4 Checks on Guest RIP and RFLAGS";
 
 bool guest_rip(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
   if (ia32e_guest(f) && (f.guest.seg[kCs].ar & ar::L))
@@ -274,12 +266,9 @@ bool guest_rflags(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                          \
-  do {                                                                          \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kNrSection);    \
-  } while (0)
-constexpr const char* kNrSection = "26.3.1.5 Checks on Guest Non-Register State";
+}  // inline namespace
+inline namespace section_5 {
+constexpr const char* kSection = "26.3.1.5 Checks on Guest Non-Register State";
 
 bool guest_activity_state(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
   const uint32_t a = f.guest.activity;
@@ -343,12 +332,13 @@ bool guest_vmcs_link_pointer(const EntryFields& f, const CheckEnv& env, CheckFai
   if (!ok)
     return fail(out, __func__, "VMCS link pointer", p,
                 "must be FFFFFFFF_FFFFFFFFH, or a 4-KiB-aligned address of a region with this revision identifier",
-                kNrSection, 4);
+                kSection, 4);
   return true;
 }
 
-#undef RULE
-constexpr const char* kPdpteSection = "26.3.1.6 Checks on Guest Page-Directory-Pointer-Table Entries";
+}  // inline namespace
+inline namespace section_6 {
+constexpr const char* kSection = "26.3.1.6 Checks on Guest Page-Directory-Pointer-Table Entries";
 
 bool guest_pdptes(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
   if (!((f.guest.cr0 & cr0::PG) && (f.guest.cr4 & cr4::PAE) && !ia32e_guest(f))) return true;
@@ -360,10 +350,12 @@ bool guest_pdptes(const EntryFields& f, const CheckEnv& env, CheckFailure& out) 
     if ((e & 1) && (e & rsvd))
       return fail(out, __func__, ept ? "guest PDPTE" : "PDPTE at guest CR3", e,
                   "a present PDPTE must have bits 2:1, 8:5 and those beyond the physical-address width 0",
-                  kPdpteSection, 2);
+                  kSection, 2);
   }
   return true;
 }
+
+}  // inline namespace
 
 constexpr Check kChecks[] = {
     guest_cr0_fixed_bits, guest_cr4_fixed_bits, guest_debugctl_reserved_bits, guest_ia32e_mode_paging,

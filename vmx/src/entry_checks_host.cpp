@@ -8,6 +8,7 @@ namespace vp {
 namespace {
 using namespace entry_checks;
 
+inline namespace section_1 {  // each SDM section: its own kSection for RULE
 constexpr const char* kSection = "26.2.2 Checks on Host Control Registers and MSRs";
 
 bool host_cr0_fixed_bits(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
@@ -51,12 +52,9 @@ bool host_efer_valid(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                          \
-  do {                                                                          \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kSegSection);   \
-  } while (0)
-constexpr const char* kSegSection = "26.2.3 Checks on Host Segment and Descriptor-Table Registers";
+}  // inline namespace
+inline namespace section_2 {
+constexpr const char* kSection = "26.2.3 Checks on Host Segment and Descriptor-Table Registers";
 
 bool host_selectors_rpl_ti_zero(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
   static const char* names[8] = {"host ES selector", "host CS selector", "host SS selector", "host DS selector",
@@ -87,12 +85,9 @@ bool host_bases_canonical(const EntryFields& f, const CheckEnv&, CheckFailure& o
   return true;
 }
 
-#undef RULE
-#define RULE(cond, field, value, rule)                                            \
-  do {                                                                            \
-    if (!(cond)) return fail(out, __func__, field, value, rule, kSizeSection);    \
-  } while (0)
-constexpr const char* kSizeSection = "26.2.4 Checks Related to Address-Space Size";
+}  // inline namespace
+inline namespace section_3 {
+constexpr const char* kSection = "26.2.4 Checks Related to Address-Space Size";
 
 bool host_address_space_size(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
   const bool wide = f.ctl.exit & ctl::EXIT_HOST_ADDRESS_SPACE_SIZE;
@@ -113,6 +108,8 @@ bool host_address_space_size(const EntryFields& f, const CheckEnv& env, CheckFai
   }
   return true;
 }
+
+}  // inline namespace
 
 constexpr Check kChecks[] = {
     host_cr0_fixed_bits, host_cr4_fixed_bits, host_cr3_within_physical_width, host_sysenter_canonical,
