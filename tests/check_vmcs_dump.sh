@@ -9,7 +9,7 @@ trap 'rm -rf "$d"' EXIT
 [ $? -eq 1 ] || { echo "run: unexpected exit status"; cat "$d/err"; exit 1; }
 for want in 'VMX: root operation, VMXON region 0x0000000000020000, current VMCS 0x0000000000021000' \
             'launch state clear' '681e  Guest RIP .* 0xfedcba9876543210' \
-            '6802  Guest CR3 .* 0x0000000000001000' '0000  Virtual-processor identifier .* 0x0007'; do
+            '6802  Guest CR3 .* 0x0000000000001000' '0800  Guest ES selector .* 0x0007'; do
   grep -q "$want" "$d/err" || { echo "--dump-vmcs lacks: $want"; cat "$d/err"; exit 1; }
 done
 "$1" vmcs dump --at 0x21000 --nonzero "$d/ram" > "$d/dump" || { echo "vmcs dump failed"; exit 1; }

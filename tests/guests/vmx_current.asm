@@ -3,7 +3,7 @@
 ; expect-output: vmptrld: VMsucceed flags 000
 ; expect-output: vmwrite guest rip: VMsucceed flags 000
 ; expect-output: vmwrite guest cr3: VMsucceed flags 000
-; expect-output: vmwrite vpid: VMsucceed flags 000
+; expect-output: vmwrite guest es selector: VMsucceed flags 000
 ;
 ; Stops in VMX root operation with a current VMCS holding a few fields, for the VMCS dump
 ; tests (tests/check_vmcs_dump.sh: `run --dump-vmcs`, `run --save-ram` + `vmcs dump`).
@@ -27,9 +27,9 @@ main:
     mov   eax, 0x6802
     mov   ebx, 0x1000
     vmt   "vmwrite guest cr3", vmwrite rax, rbx
-    mov   eax, 0x0000
+    mov   eax, 0x0800
     mov   ebx, 7
-    vmt   "vmwrite vpid", vmwrite rax, rbx
+    vmt   "vmwrite guest es selector", vmwrite rax, rbx
     mov   al, 0
     jmp   exit
 

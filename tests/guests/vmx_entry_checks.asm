@@ -1,13 +1,13 @@
 ; expect-exit: 1
-; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
 ; expect-output: pin-based default1 bit 1 clear: VMfailValid 07 flags 040
 ; expect-output: pin-based posted interrupts: VMfailValid 07 flags 040
 ; expect-output: cr3-target count 5: VMfailValid 07 flags 040
 ; expect-output: i/o bitmap a unaligned: VMfailValid 07 flags 040
 ; expect-output: nmi-window exiting without virtual nmis: VMfailValid 07 flags 040
-; expect-output: enable vpid with vpid 0: VMfailValid 07 flags 040
-; expect-output: unrestricted guest without ept: VMfailValid 07 flags 040
-; expect-output: ept pointer memory type 1: VMfailValid 07 flags 040
+; expect-output: enable vpid (not reported yet: reserved): VMfailValid 07 flags 040
+; expect-output: unrestricted guest (not reported yet: reserved): VMfailValid 07 flags 040
+; expect-output: enable ept (not reported yet: reserved): VMfailValid 07 flags 040
 ; expect-output: save preemption timer without the timer: VMfailValid 07 flags 040
 ; expect-output: exit msr-store area unaligned: VMfailValid 07 flags 040
 ; expect-output: entry to smm: VMfailValid 07 flags 040
@@ -23,23 +23,23 @@
 ; expect-output: host address-space size 0: VMfailValid 08 flags 040
 ; expect-output: host rip non-canonical: VMfailValid 08 flags 040
 ; expect-output: host fs base non-canonical: VMfailValid 08 flags 040
-; expect-output: guest cr0.pg clear: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest cr4.vmxe clear: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest cs.l and cs.d: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest tr unusable: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest ss rpl 3: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest ldtr usable, type 3: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest gdtr limit bit 16: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest rflags bit 1 clear: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest activity state 4: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest sti and mov-ss blocking: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest sti blocking with if 0: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest vmcs link pointer: exit 80000021 qual 0000000000000004 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: entry msr-load of fs base: exit 80000022 qual 0000000000000002 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest cr0.pg clear: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest cr4.vmxe clear: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest cs.l and cs.d: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest tr unusable: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest ss rpl 3: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest ldtr usable, type 3: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest gdtr limit bit 16: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest rflags bit 1 clear: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest activity state 4: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest sti and mov-ss blocking: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest sti blocking with if 0: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest vmcs link pointer: exit 80000021 qual 0000000000000004 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: entry msr-load of fs base: exit 80000022 qual 0000000000000002 rip 0000967B len 03 info 00000000 intr 00000000
 ; expect-output: guest rip non-canonical: exit 80000021 qual 0000000000000000 rip 00000000 len 03 info 00000000 intr 00000000
-; expect-output: guest debugctl bit 2: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: guest tf under sti blocking without bs: exit 80000021 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
-; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 0000964B len 03 info 00000000 intr 00000000
+; expect-output: guest debugctl bit 2: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: guest tf under sti blocking without bs: exit 80000021 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
+; expect-output: valid vmcs: exit 00000012 qual 0000000000000000 rip 0000967B len 03 info 00000000 intr 00000000
 ;
 ; VM-entry checks (SDM Vol. 3C 26.2.1 controls -> VMfailValid 7, 26.2.2-26.2.4 host state ->
 ; VMfailValid 8, 26.3.1 guest state -> exit reason 33 with bit 31, 26.4 MSR loading -> exit
@@ -79,12 +79,12 @@ main:
     vmset 0x2000, IO_BITMAP_A
     entry_or   "nmi-window exiting without virtual nmis", 0x4002, 1 << 22
     vmset 0x4002 + 0x1C, 0x20           ; secondary controls: enable VPID (VPID field 0)
-    entry_or   "enable vpid with vpid 0", 0x4002, 1 << 31
+    entry_or   "enable vpid (not reported yet: reserved)", 0x4002, 1 << 31
     vmset 0x401E, 0x80                  ; unrestricted guest alone
-    entry_or   "unrestricted guest without ept", 0x4002, 1 << 31
+    entry_or   "unrestricted guest (not reported yet: reserved)", 0x4002, 1 << 31
     vmset 0x401E, 0x02                  ; EPT with memory type 1 (reserved)
     vmset 0x201A, 0x1000 | (3 << 3) | 1
-    entry_or   "ept pointer memory type 1", 0x4002, 1 << 31
+    entry_or   "enable ept (not reported yet: reserved)", 0x4002, 1 << 31
     vmset 0x401E, 0
     vmset 0x201A, 0
     ; --- 26.2.1.2 / 26.2.1.3 VM-exit and VM-entry control fields

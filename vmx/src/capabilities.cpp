@@ -29,9 +29,10 @@ constexpr uint64_t kExitHw = 0x01FF'FFFF'0003'6DFFull, kEntryHw = 0x0003'FFFF'00
 // Secondary controls: Skylake client has everything below except APIC-register
 // virtualization, virtual-interrupt delivery, posted interrupts and mode-based EPT execute.
 constexpr uint64_t kProc2Hw = hi(0x021F'FCFFull);
+// EPT, VPID and unrestricted guest come back with the memory-virtualisation issue (with
+// INVEPT, INVVPID and tagged translations); until then they are not reported.
 constexpr uint64_t kProc2Model =
-    hi(ctl::PROC2_ENABLE_EPT | ctl::PROC2_DESCRIPTOR_TABLE_EXITING | ctl::PROC2_ENABLE_VPID |
-       ctl::PROC2_WBINVD_EXITING | ctl::PROC2_UNRESTRICTED_GUEST | ctl::PROC2_PAUSE_LOOP_EXITING);
+    hi(ctl::PROC2_DESCRIPTOR_TABLE_EXITING | ctl::PROC2_WBINVD_EXITING | ctl::PROC2_PAUSE_LOOP_EXITING);
 
 // IA32_VMX_MISC (A.6): preemption-timer rate 7, "store LMA" (bit 5), HLT/shutdown/wait-for-SIPI
 // (bits 8:6), 4 CR3-target values, 512 MSRs per list, VMWRITE to exit information (bit 29),
@@ -43,10 +44,8 @@ constexpr uint64_t kMiscModel = kMiscHw & ~((1ull << 14) | (1ull << 15) | (1ull 
 constexpr VmxCapabilityRow kRows[] = {
     {kVmxBasic, "IA32_VMX_BASIC", true, kBasicHw, kBasicModel,
      "VMCS region 4 KiB (the model's layout, docs/vmcs-layout.md, needs 3728 bytes); no dual-monitor SMM"},
-    {kVmxPinbasedCtls, "IA32_VMX_PINBASED_CTLS", true, 0x0000'007F'0000'0016ull,
-     0x0000'007F'0000'0016ull & ~hi(ctl::PIN_VIRTUAL_NMIS), "no virtual NMIs yet"},
-    {kVmxProcbasedCtls, "IA32_VMX_PROCBASED_CTLS", true, 0xFFF9'FFFE'0401'E172ull,
-     0xFFF9'FFFE'0401'E172ull & ~hi(ctl::PROC_NMI_WINDOW_EXITING), "no NMI-window exiting yet (it needs virtual NMIs)"},
+    {kVmxPinbasedCtls, "IA32_VMX_PINBASED_CTLS", true, 0x0000'007F'0000'0016ull, 0x0000'007F'0000'0016ull, ""},
+    {kVmxProcbasedCtls, "IA32_VMX_PROCBASED_CTLS", true, 0xFFF9'FFFE'0401'E172ull, 0xFFF9'FFFE'0401'E172ull, ""},
     {kVmxExitCtls, "IA32_VMX_EXIT_CTLS", true, kExitHw, kExitHw & ~hi(kExitRemoved),
      "no IA32_PERF_GLOBAL_CTRL load, BNDCFGS clear or PT concealment"},
     {kVmxEntryCtls, "IA32_VMX_ENTRY_CTLS", true, kEntryHw, kEntryHw & ~hi(kEntryRemoved),
@@ -59,12 +58,13 @@ constexpr VmxCapabilityRow kRows[] = {
      "only the CR4 bits the CPU model implements"},
     {kVmxVmcsEnum, "IA32_VMX_VMCS_ENUM", true, 0x2Eull, 0x2Eull, ""},
     {kVmxProcbasedCtls2, "IA32_VMX_PROCBASED_CTLS2", true, kProc2Hw, kProc2Model,
-     "EPT, descriptor-table exiting, VPID, WBINVD exiting, unrestricted guest, PAUSE-loop exiting only"},
-    {kVmxEptVpidCap, "IA32_VMX_EPT_VPID_CAP", true, 0x0000'0F01'0673'4141ull, 0x0000'0F01'0673'4141ull, ""},
+     "descriptor-table exiting, WBINVD exiting, PAUSE-loop exiting only (EPT, VPID, unrestricted guest: issue 7)"},
+    {kVmxEptVpidCap, "IA32_VMX_EPT_VPID_CAP", false, 0x0000'0F01'0673'4141ull, 0,
+     "absent while neither EPT nor VPID is reported"},
     {kVmxTruePinbasedCtls, "IA32_VMX_TRUE_PINBASED_CTLS", true, 0x0000'007F'0000'0016ull,
-     0x0000'007F'0000'0016ull & ~hi(ctl::PIN_VIRTUAL_NMIS), "as IA32_VMX_PINBASED_CTLS"},
+     0x0000'007F'0000'0016ull, ""},
     {kVmxTrueProcbasedCtls, "IA32_VMX_TRUE_PROCBASED_CTLS", true, 0xFFF9'FFFE'0400'6172ull,
-     0xFFF9'FFFE'0400'6172ull & ~hi(ctl::PROC_NMI_WINDOW_EXITING), "as IA32_VMX_PROCBASED_CTLS"},
+     0xFFF9'FFFE'0400'6172ull, ""},
     {kVmxTrueExitCtls, "IA32_VMX_TRUE_EXIT_CTLS", true, 0x01FF'FFFF'0003'6DFBull,
      0x01FF'FFFF'0003'6DFBull & ~hi(kExitRemoved), "as IA32_VMX_EXIT_CTLS"},
     {kVmxTrueEntryCtls, "IA32_VMX_TRUE_ENTRY_CTLS", true, 0x0003'FFFF'0000'11FBull,

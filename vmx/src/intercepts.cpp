@@ -53,7 +53,20 @@ bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
     case Intercept::Rdtscp: return proc(ctl::PROC_RDTSC_EXITING) && instruction_exit(c, i, ExitReason::EXECUTE_RDTSCP);
     case Intercept::Wbinvd:
       return proc2(ctl::PROC2_WBINVD_EXITING) && instruction_exit(c, i, ExitReason::EXECUTE_WBINVD);
-    case Intercept::Pause: return proc(ctl::PROC_PAUSE_EXITING) && instruction_exit(c, i, ExitReason::EXECUTE_PAUSE);
+    case Intercept::Pause: {
+      if (proc(ctl::PROC_PAUSE_EXITING)) return instruction_exit(c, i, ExitReason::EXECUTE_PAUSE);
+      if (!proc2(ctl::PROC2_PAUSE_LOOP_EXITING) || c.s.cpl != 0) return false;
+      // PAUSE-loop exiting (25.1.3): PAUSEs at CPL 0 no more than PLE_Gap TSC ticks apart
+      // form a loop; one that has lasted longer than PLE_Window exits. The first PAUSE after
+      // a VM entry starts a loop.
+      const uint64_t tsc = c.guest_tsc();
+      if (!ple_started_ || tsc - ple_last_ > gc_.ple_gap) {
+        ple_started_ = true;
+        ple_first_ = tsc;
+      }
+      ple_last_ = tsc;
+      return tsc - ple_first_ > gc_.ple_window && instruction_exit(c, i, ExitReason::EXECUTE_PAUSE);
+    }
     case Intercept::Mwait: return proc(ctl::PROC_MWAIT_EXITING) && instruction_exit(c, i, ExitReason::EXECUTE_MWAIT);
     case Intercept::Monitor:
       return proc(ctl::PROC_MONITOR_EXITING) && instruction_exit(c, i, ExitReason::EXECUTE_MONITOR);
@@ -375,6 +388,12 @@ bool VmxUnit::before_instruction(Cpu& c) {
         return true;
       }
     }
+  }
+  // NMI-window exiting: no virtual-NMI blocking and no blocking by MOV SS (25.2).
+  if ((gc_.proc & ctl::PROC_NMI_WINDOW_EXITING) && !c.nmi_blocked && !(c.shadow_armed && c.shadow_blocks_debug)) {
+    e.reason = static_cast<uint32_t>(ExitReason::NMI_WINDOW);
+    vm_exit(c, e);
+    return true;
   }
   // Interrupt-window exiting: RFLAGS.IF = 1 and no blocking by STI or MOV SS (25.2). At an
   // instruction boundary the next instruction is blocked exactly when the one that just

@@ -74,7 +74,8 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
                       {f.ctl.cr3_targets[0], f.ctl.cr3_targets[1], f.ctl.cr3_targets[2], f.ctl.cr3_targets[3]},
                       f.ctl.cr0_mask, f.ctl.cr4_mask, f.ctl.cr0_shadow, f.ctl.cr4_shadow,
                       f.ctl.io_bitmap_a, f.ctl.io_bitmap_b, f.ctl.msr_bitmap, f.ctl.virtual_apic,
-                      f.ctl.tpr_threshold, f.guest.preemption_timer, c.clock};
+                      f.ctl.tpr_threshold, f.guest.preemption_timer, c.clock, f.ctl.ple_gap, f.ctl.ple_window};
+  ple_started_ = false;
   non_root_ = c.non_root = true;
   c.vmx_tsc_offset = (f.ctl.proc & ctl::PROC_USE_TSC_OFFSETTING) ? f.ctl.tsc_offset : 0;
   ++entries;
@@ -96,6 +97,9 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
   c.interrupt_shadow = false;
   c.shadow_armed = (f.guest.interruptibility & 3) != 0;
   c.shadow_blocks_debug = (f.guest.interruptibility & 2) != 0;
+  // With "virtual NMIs" bit 3 is virtual-NMI blocking, which the guest's IRET ends; the
+  // processor's own NMI blocking comes back at the VM exit (SDM 24.4.2, 25.3).
+  host_nmi_blocked_ = c.nmi_blocked;
   c.nmi_blocked = (f.guest.interruptibility & 8) != 0;
 
   // Event injection (SDM 26.5): delivered through the guest IDT after all state is loaded,
@@ -128,7 +132,8 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
 
 void VmxUnit::arm_polling(Cpu& c) {
   mtf_armed_ = false;
-  c.vmx_poll = (gc_.proc & (ctl::PROC_INTERRUPT_WINDOW_EXITING | ctl::PROC_MONITOR_TRAP_FLAG)) ||
+  c.vmx_poll = (gc_.proc & (ctl::PROC_INTERRUPT_WINDOW_EXITING | ctl::PROC_NMI_WINDOW_EXITING |
+                             ctl::PROC_MONITOR_TRAP_FLAG)) ||
                (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER);
 }
 

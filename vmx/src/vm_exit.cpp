@@ -49,6 +49,7 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   non_root_ = c.non_root = false;
   c.vmx_tsc_offset = 0;
   load_host_state(c);
+  if (gc_.pin & ctl::PIN_VIRTUAL_NMIS) c.nmi_blocked = host_nmi_blocked_;  // blocking was virtual
   if (e.nmi) c.nmi_blocked = true;  // an NMI that caused the exit leaves NMIs blocked (27.5.5)
   ++exits;
   if (!on_transition && !c.trace) return;

@@ -49,6 +49,7 @@ struct GuestControls {
   // VMX-preemption timer: the value at entry counts down each time TSC bit `rate` changes.
   uint32_t timer_value = 0;
   uint64_t timer_start = 0;  // Cpu::clock at VM entry
+  uint32_t ple_gap = 0, ple_window = 0;
 };
 
 class VmxUnit final : public VmxInterface {
@@ -135,7 +136,10 @@ class VmxUnit final : public VmxInterface {
   uint64_t current_vmcs_ = kInvalidVmcsPointer;
   GuestControls gc_;
   bool injecting_ = false;
-  bool mtf_armed_ = false;  // a guest instruction began since the VM entry (MTF exits after it)
+  bool mtf_armed_ = false;
+  bool host_nmi_blocked_ = false;  // the processor's NMI blocking while the guest has virtual NMIs
+  bool ple_started_ = false;  // PAUSE-loop exiting: a loop of PAUSEs is being timed
+  uint64_t ple_first_ = 0, ple_last_ = 0;  // a guest instruction began since the VM entry (MTF exits after it)
   // The preemption timer's remaining count now (SDM Vol. 3C 25.5.1).
   uint64_t timer_remaining(const Cpu& c) const;
   void arm_polling(Cpu& c);
