@@ -176,7 +176,7 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
   const Vectoring outer = vectoring;
   vectoring = {true, vector, static_cast<uint8_t>(kind), has_err, err};
   const Exec r = (s.cr0 & cr0::PE) ? deliver_protected(d) : deliver_real(d);
-  if (r == Exec::Ok) {
+  if (r == Exec::Ok || r == Exec::VmTransition) {  // (a task gate's task switch may VM-exit)
     vectoring = outer;
     return true;
   }

@@ -344,6 +344,23 @@ bool VmxUnit::intercept_external_interrupt(Cpu& c) {
   return true;
 }
 
+bool VmxUnit::intercept_task_switch(Cpu& c, uint16_t selector, unsigned source) {
+  // Exit qualification: the selector (15:0) and the source (31:30) (27.2.1, Table 27-2). An
+  // instruction source (CALL, IRET, JMP) reports the instruction; a task gate in the IDT, the
+  // event being delivered (IDT-vectoring information).
+  VmExitEvent e;
+  e.reason = static_cast<uint32_t>(ExitReason::TASK_SWITCH);
+  e.qualification = selector | (uint64_t{source} << 30);
+  if (source == 3) {
+    e.guest_rip = c.s.rip();
+  } else {
+    e.guest_rip = c.insn_rip;
+    e.insn_len = static_cast<uint32_t>(c.s.rip() - c.insn_rip);
+  }
+  vm_exit(c, e);
+  return true;
+}
+
 bool VmxUnit::intercept_triple_fault(Cpu& c) {
   VmExitEvent e;
   e.reason = static_cast<uint32_t>(ExitReason::TRIPLE_FAULT);

@@ -49,6 +49,11 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
   if (src == TaskSource::Iret ? !busy : busy) return c.raise(src == TaskSource::Iret ? kTS : kGP, serr);
   if (!(tss.ar & ar::P)) return c.raise(kNP, serr);
   if (tss.limit < kTssMinLimit) return c.raise(kTS, serr);
+  // VMX non-root operation: past these checks a task switch is a VM exit (SDM Vol. 3C 25.4.2).
+  if (c.non_root) {
+    static constexpr unsigned kSource[] = {2, 0, 1, 3};  // Jmp, Call, Iret, Interrupt
+    if (c.vmx->intercept_task_switch(c, sel, kSource[static_cast<unsigned>(src)])) return Exec::VmTransition;
+  }
 
   // Read the new task's state first, so that a page fault on it leaves the old task intact.
   uint64_t nt[26];

@@ -48,6 +48,9 @@ class VmxInterface {
   virtual bool intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_error, uint32_t error) = 0;
   // An external interrupt is pending and RFLAGS.IF = 1 ("external-interrupt exiting").
   virtual bool intercept_external_interrupt(Cpu& c) = 0;
+  // A task switch (source: 0 CALL, 1 IRET, 2 JMP, 3 task gate in the IDT): in non-root
+  // operation it always exits, after the checks SDM Vol. 3C 25.4.2 lists.
+  virtual bool intercept_task_switch(Cpu& c, uint16_t selector, unsigned source) = 0;
   // The guest would shut down (triple fault).
   virtual bool intercept_triple_fault(Cpu& c) = 0;
   // With Cpu::vmx_poll set (interrupt window, monitor trap flag, preemption timer): asked
