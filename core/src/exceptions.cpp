@@ -174,7 +174,9 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
   // While this event is being delivered, a VM exit it causes records it as IDT-vectoring
   // information (SDM Vol. 3C 27.2.4).
   const Vectoring outer = vectoring;
-  vectoring = {true, vector, static_cast<uint8_t>(kind), has_err, err};
+  const bool soft = kind == EventKind::Software || kind == EventKind::Icebp;
+  vectoring = {true, vector, static_cast<uint8_t>(kind), has_err, err,
+               static_cast<uint8_t>(soft ? event_rip - insn_rip : 0)};
   const Exec r = (s.cr0 & cr0::PE) ? deliver_protected(d) : deliver_real(d);
   if (r == Exec::Ok || r == Exec::VmTransition) {  // (a task gate's task switch may VM-exit)
     vectoring = outer;
@@ -188,6 +190,18 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
   }
   s.rip() = event_rip;
   if (kind != EventKind::Exception) return deliver_exception();
+  // VMX non-root operation: the exception bitmap sees the second exception before the pair
+  // can become #DF (SDM Vol. 3C 25.2); the exit's IDT-vectoring information names the first.
+  if (non_root) {
+    const PendingFault f2 = fault;
+    cr2_before_pf = s.cr2;
+    if (vmx->intercept_event(*this, f2.vector, static_cast<uint8_t>(EventKind::Exception),
+                             f2.has_error || has_error_code(f2.vector), f2.error)) {
+      fault = {};
+      vectoring = {};
+      return true;
+    }
+  }
   const Class first = class_of(vector), second = class_of(fault.vector);
   if (vector == kDF) return shutdown("exception while delivering #DF");
   if ((first == Class::Contributory && second == Class::Contributory) ||

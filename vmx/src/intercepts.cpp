@@ -290,13 +290,15 @@ bool VmxUnit::intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_err
   e.reason = static_cast<uint32_t>(ExitReason::EXCEPTION_OR_NMI);
   e.guest_rip = c.s.rip();
   if (k == Cpu::EventKind::Nmi) {
-    if (!(gc_.pin & ctl::PIN_NMI_EXITING) || injecting_) return false;
+    if (!(gc_.pin & ctl::PIN_NMI_EXITING) || (injecting_ && !c.vectoring.valid)) return false;
     e.intr_info = 2 | (2u << 8) | (1u << 31);
     e.nmi = true;
     vm_exit(c, e);
     return true;
   }
-  if (injecting_) return false;  // the injected event itself is delivered (26.5)
+  // The injected event itself is delivered, whatever the bitmap says (26.5); exceptions that
+  // its delivery raises are subject to it (their vectoring information names it).
+  if (injecting_ && !c.vectoring.valid) return false;
   // INT n is not an exception; INT3 and INTO are software exceptions, INT1 a privileged one.
   unsigned type = 3;
   if (k == Cpu::EventKind::Software) {

@@ -18,11 +18,13 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   wr(vmcs_slot(F::EXIT_GUEST_LINEAR_ADDRESS), e.guest_linear_valid ? e.guest_linear : 0);
   wr(vmcs_slot(F::VMEXIT_INTERRUPTION_INFORMATION), e.intr_info);
   wr(vmcs_slot(F::VMEXIT_INTERRUPTION_ERROR_CODE), e.intr_error);
-  wr(vmcs_slot(F::VMEXIT_INSTRUCTION_LENGTH), e.insn_len);
+  // An exit during delivery of a software interrupt or exception reports its length (27.2.4).
+  wr(vmcs_slot(F::VMEXIT_INSTRUCTION_LENGTH),
+     e.insn_len ? e.insn_len : (c.vectoring.valid ? c.vectoring.insn_len : 0));
   wr(vmcs_slot(F::VMEXIT_INSTRUCTION_INFO), e.insn_info);
   // IDT-vectoring information: the event whose delivery the exit interrupted (27.2.4).
   uint32_t idt = 0, idt_error = 0;
-  if (c.vectoring.valid && !injecting_) {
+  if (c.vectoring.valid) {  // also the event VM entry injected (27.2.4)
     static const uint8_t kTypes[] = {3, 0, 4, 2, 5};  // EventKind -> interruption type
     uint8_t type = kTypes[c.vectoring.kind];
     if (c.vectoring.kind == static_cast<uint8_t>(Cpu::EventKind::Software) &&

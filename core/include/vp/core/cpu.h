@@ -243,6 +243,7 @@ class Cpu {
     uint8_t kind = 0;  // EventKind
     bool has_error = false;
     uint32_t error = 0;
+    uint8_t insn_len = 0;  // software interrupts and exceptions: the instruction's length
   } vectoring;
   // Shutdown (triple fault): false, or true when VMX non-root operation turned it into a VM exit.
   bool shutdown(const char* why);
