@@ -4,6 +4,7 @@
 // instruction reference's pseudocode for that case.
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -315,4 +316,108 @@ TEST_CASE("VM-entry checks of EPT, VPID and unrestricted guest, on a model that 
     CHECK(f.failed_valid_error() == 7);
     CHECK(line.find(std::string(k.check) + ":") != std::string::npos);
   }
+}
+
+TEST_CASE("VM entries from random VMCS contents never crash the emulator", "[vmx][fuzz]") {
+  // Controls random within what the capability MSRs allow, host state valid (the fixture's
+  // 64-bit mode), guest state and everything else random: most entries fail a check, some
+  // enter a guest that then runs random memory. Whatever happens must stay inside the model.
+  const char* env = std::getenv("VP_FUZZ_ITERATIONS");
+  const unsigned iterations = env ? static_cast<unsigned>(std::strtoul(env, nullptr, 10)) : 300;
+  uint64_t seed = 0x9E3779B97F4A7C15ull;
+  const auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  const VmxCapabilities& caps = default_vmx_capabilities();
+  unsigned entered = 0, failed = 0;
+  std::string reasons;  // the first transitions of a few plausible runs, for a failure message
+  for (unsigned it = 0; it < iterations; ++it) {
+    VmxFixture f;
+    vmxon(f);
+    for (uint32_t off = 16; off < kVmcsLayoutBytes; off += 8) f.mem.write(VmxFixture::kVmcs + off, 8, next());
+    f.mem.write(VmxFixture::kVmcs + kVmcsLaunchStateOffset, 4, 0);
+    vmptrld(f);
+    const auto put = [&](VmcsField fld, uint64_t v) { f.vmx.write_field(VmxFixture::kVmcs, vmcs_field_info(fld), v); };
+    const auto ctl = [&](uint32_t msr) {
+      const uint64_t m = caps.value(msr);
+      return (static_cast<uint32_t>(m) | (static_cast<uint32_t>(next()) & static_cast<uint32_t>(m >> 32)));
+    };
+    put(VmcsField::CTRL_PIN_BASED_VM_EXECUTION_CONTROLS, ctl(kVmxTruePinbasedCtls));
+    put(VmcsField::CTRL_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, ctl(kVmxTrueProcbasedCtls));
+    put(VmcsField::CTRL_SECONDARY_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, ctl(kVmxProcbasedCtls2));
+    put(VmcsField::CTRL_PRIMARY_VMEXIT_CONTROLS, ctl(kVmxTrueExitCtls) | (1u << 9));
+    put(VmcsField::CTRL_VMENTRY_CONTROLS, ctl(kVmxTrueEntryCtls) & ~((1u << 10) | (1u << 11)));
+    if (it % 2) {
+      // Half the runs: a plausible guest (the host's own state) and controls drawn from those
+      // that need no other field, so entries get through.
+      const auto safe = [&](uint32_t msr, uint32_t mask) {
+        return static_cast<uint32_t>(caps.value(msr)) | (static_cast<uint32_t>(next()) & mask);
+      };
+      put(VmcsField::CTRL_PIN_BASED_VM_EXECUTION_CONTROLS, safe(kVmxTruePinbasedCtls, 0x49));
+      put(VmcsField::CTRL_PROCESSOR_BASED_VM_EXECUTION_CONTROLS,
+          safe(kVmxTrueProcbasedCtls, 0x69D81E84u));  // windows, HLT, INVLPG, RDTSC, CR3/CR8, MOV DR, I/O, MTF, PAUSE
+      put(VmcsField::CTRL_PRIMARY_VMEXIT_CONTROLS, safe(kVmxTrueExitCtls, 1u << 15) | (1u << 9));
+      put(VmcsField::CTRL_VMENTRY_CONTROLS, static_cast<uint32_t>(caps.value(kVmxTrueEntryCtls)) | (1u << 9));
+      put(VmcsField::CTRL_EXCEPTION_BITMAP, next());
+      put(VmcsField::CTRL_VMENTRY_INTERRUPTION_INFORMATION_FIELD, 0);
+      put(VmcsField::CTRL_CR3_TARGET_COUNT, 0);
+      put(VmcsField::CTRL_VMEXIT_MSR_STORE_COUNT, 0);
+      put(VmcsField::CTRL_VMEXIT_MSR_LOAD_COUNT, 0);
+      put(VmcsField::CTRL_VMENTRY_MSR_LOAD_COUNT, 0);
+      put(VmcsField::GUEST_CR0, f.cpu.s.cr0);
+      put(VmcsField::GUEST_CR4, f.cpu.s.cr4);
+      put(VmcsField::GUEST_CR3, f.cpu.s.cr3);
+      put(VmcsField::GUEST_RFLAGS, 2);
+      put(VmcsField::GUEST_VMCS_LINK_POINTER, ~0ull);
+      put(VmcsField::GUEST_ACTIVITY_STATE, 0);
+      put(VmcsField::GUEST_INTERRUPTIBILITY_STATE, 0);
+      put(VmcsField::GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+      put(VmcsField::GUEST_DEBUGCTL, 0);
+      put(VmcsField::GUEST_DR7, 0x400);
+      put(VmcsField::GUEST_RIP, next() & 0xFFFFFF);
+      put(VmcsField::GUEST_GDTR_LIMIT, 0);
+      put(VmcsField::GUEST_GDTR_BASE, 0);
+      put(VmcsField::GUEST_IDTR_BASE, 0);
+      put(VmcsField::GUEST_IDTR_LIMIT, 0);
+      put(VmcsField::GUEST_SYSENTER_ESP, 0);
+      put(VmcsField::GUEST_SYSENTER_EIP, 0);
+      const uint32_t ars[8] = {0xC093, 0xA09B, 0xC093, 0xC093, 0xC093, 0xC093, 0x10000, 0x8B};
+      for (unsigned k = 0; k < 8; ++k) {
+        f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x0800 + 2 * k), k == 1 ? 8 : k == 7 ? 0x18 : 0x10);
+        f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x4800 + 2 * k), k == 7 ? 0x67 : 0xFFFFFFFF);
+        f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x4814 + 2 * k), ars[k]);
+        f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x6806 + 2 * k), 0);
+      }
+    }
+    put(VmcsField::HOST_CR0, f.cpu.s.cr0);
+    put(VmcsField::HOST_CR3, f.cpu.s.cr3);
+    put(VmcsField::HOST_CR4, f.cpu.s.cr4);
+    put(VmcsField::HOST_CS_SELECTOR, 8);
+    put(VmcsField::HOST_SS_SELECTOR, 0x10);
+    put(VmcsField::HOST_TR_SELECTOR, 0x18);
+    for (VmcsField h : {VmcsField::HOST_ES_SELECTOR, VmcsField::HOST_DS_SELECTOR, VmcsField::HOST_FS_SELECTOR,
+                        VmcsField::HOST_GS_SELECTOR, VmcsField::HOST_FS_BASE, VmcsField::HOST_GS_BASE,
+                        VmcsField::HOST_TR_BASE, VmcsField::HOST_GDTR_BASE, VmcsField::HOST_IDTR_BASE,
+                        VmcsField::HOST_SYSENTER_ESP, VmcsField::HOST_SYSENTER_EIP})
+      put(h, 0);
+    put(VmcsField::HOST_RIP, VmxFixture::kCode);  // back at the VMLAUNCH: loops until the budget ends
+    put(VmcsField::HOST_RSP, 0x8000);
+    f.mem.write(VmxFixture::kCode, 4, 0xC2010F);  // vmlaunch
+    f.cpu.s.rip() = VmxFixture::kCode;
+    f.cpu.s.idtr = TableReg{0, 0};
+    std::string why;
+    f.vmx.on_transition = [&](const std::string& l) {
+      if (why.empty()) why = l;
+    };
+    f.cpu.run(2000);
+    if (it < 8 && (it % 2)) reasons += "run " + std::to_string(it) + ": " + why + "\n";
+    entered += f.vmx.entries > 0;
+    failed += f.vmx.entries == 0;
+  }
+  INFO("entries " << entered << ", no entry " << failed << "\n" << reasons);
+  CHECK(entered + failed == iterations);
+  CHECK(entered > 0);  // the plausible half does get into guests
 }
