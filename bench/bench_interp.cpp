@@ -12,21 +12,7 @@ namespace {
 
 using vp::bench::load;
 
-uint64_t run_image(const std::vector<uint8_t>& img) {
-  vp::PhysMemory mem(64ull << 20);
-  vp::IoBus io;
-  vp::bench::ExitPort dev;
-  io.map(0xE9, 1, &dev);
-  io.map(0xF4, 4, &dev);
-  vp::Cpu cpu(mem, io);
-  dev.cpu = &cpu;
-  mem.write_block(0x7C00, img.data(), img.size());
-  cpu.s.seg[vp::CS] = vp::SegmentReg{0, 0, 0xFFFF, 0x9B};
-  cpu.s.rip() = 0x7C00;
-  cpu.state_changed();
-  cpu.run(~0ull);
-  return cpu.icount;
-}
+uint64_t run_image(const std::vector<uint8_t>& img) { return vp::bench::BootMachine(img).run(); }
 
 void BM_InterpreterReferenceLoop(benchmark::State& state) {
   const auto img = load(VP_BENCH_BIN);

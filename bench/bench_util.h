@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "vp/core/cpu.h"
+#include "vp/memory/io_bus.h"
+#include "vp/memory/phys_memory.h"
 
 namespace vp::bench {
 
@@ -21,5 +23,29 @@ inline std::vector<uint8_t> load(const char* path) {
   std::ifstream f(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
+
+// A fresh machine (64 MiB, the exit port) with a flat image at 0000:7C00, entered in real
+// mode as the guest tests and Bochs enter it. Attach a VT-x model to `cpu` before run().
+struct BootMachine {
+  PhysMemory mem{64ull << 20};
+  IoBus io;
+  ExitPort dev;
+  Cpu cpu{mem, io};
+
+  explicit BootMachine(const std::vector<uint8_t>& img) {
+    io.map(0xE9, 1, &dev);
+    io.map(0xF4, 4, &dev);
+    dev.cpu = &cpu;
+    mem.write_block(0x7C00, img.data(), img.size());
+    cpu.s.seg[CS] = SegmentReg{0, 0, 0xFFFF, 0x9B};
+    cpu.s.rip() = 0x7C00;
+    cpu.state_changed();
+  }
+  // Runs to the debug-exit write; returns the number of retired instructions.
+  uint64_t run() {
+    cpu.run(~0ull);
+    return cpu.icount;
+  }
+};
 
 }  // namespace vp::bench

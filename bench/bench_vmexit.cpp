@@ -15,20 +15,10 @@ using vp::bench::load;
 
 // Runs the image; returns the number of VM exits.
 uint64_t run_image(const std::vector<uint8_t>& img) {
-  vp::PhysMemory mem(64ull << 20);
-  vp::IoBus io;
-  vp::bench::ExitPort dev;
-  io.map(0xE9, 1, &dev);
-  io.map(0xF4, 4, &dev);
-  vp::Cpu cpu(mem, io);
-  vp::VmxUnit vmx(mem);
-  cpu.vmx = &vmx;
-  dev.cpu = &cpu;
-  mem.write_block(0x7C00, img.data(), img.size());
-  cpu.s.seg[vp::CS] = vp::SegmentReg{0, 0, 0xFFFF, 0x9B};
-  cpu.s.rip() = 0x7C00;
-  cpu.state_changed();
-  cpu.run(~0ull);
+  vp::bench::BootMachine m(img);
+  vp::VmxUnit vmx(m.mem);
+  m.cpu.vmx = &vmx;
+  m.run();
   return vmx.exits;
 }
 

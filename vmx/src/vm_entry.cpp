@@ -69,12 +69,30 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
     return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_MSR_LOAD), static_cast<uint64_t>(bad) + 1, nullptr);
 
   if (launch) mem_.write(current_vmcs_ + kVmcsLaunchStateOffset, 4, kLaunchStateLaunched);
-  gc_ = GuestControls{f.ctl.pin, f.ctl.proc, f.ctl.proc2, f.ctl.exit, f.ctl.entry, f.ctl.exception_bitmap,
-                      f.ctl.pf_mask, f.ctl.pf_match, f.ctl.cr3_target_count,
-                      {f.ctl.cr3_targets[0], f.ctl.cr3_targets[1], f.ctl.cr3_targets[2], f.ctl.cr3_targets[3]},
-                      f.ctl.cr0_mask, f.ctl.cr4_mask, f.ctl.cr0_shadow, f.ctl.cr4_shadow,
-                      f.ctl.io_bitmap_a, f.ctl.io_bitmap_b, f.ctl.msr_bitmap, f.ctl.virtual_apic,
-                      f.ctl.tpr_threshold, f.guest.preemption_timer, c.clock, f.ctl.ple_gap, f.ctl.ple_window};
+  gc_ = GuestControls{.pin = f.ctl.pin,
+                      .proc = f.ctl.proc,
+                      .proc2 = f.ctl.proc2,
+                      .exit = f.ctl.exit,
+                      .entry = f.ctl.entry,
+                      .exception_bitmap = f.ctl.exception_bitmap,
+                      .pf_mask = f.ctl.pf_mask,
+                      .pf_match = f.ctl.pf_match,
+                      .cr3_target_count = f.ctl.cr3_target_count,
+                      .cr3_targets = {f.ctl.cr3_targets[0], f.ctl.cr3_targets[1], f.ctl.cr3_targets[2],
+                                      f.ctl.cr3_targets[3]},
+                      .cr0_mask = f.ctl.cr0_mask,
+                      .cr4_mask = f.ctl.cr4_mask,
+                      .cr0_shadow = f.ctl.cr0_shadow,
+                      .cr4_shadow = f.ctl.cr4_shadow,
+                      .io_bitmap_a = f.ctl.io_bitmap_a,
+                      .io_bitmap_b = f.ctl.io_bitmap_b,
+                      .msr_bitmap = f.ctl.msr_bitmap,
+                      .virtual_apic = f.ctl.virtual_apic,
+                      .tpr_threshold = f.ctl.tpr_threshold,
+                      .timer_value = f.guest.preemption_timer,
+                      .timer_start = c.clock,
+                      .ple_gap = f.ctl.ple_gap,
+                      .ple_window = f.ctl.ple_window};
   ple_started_ = false;
   non_root_ = c.non_root = true;
   c.vmx_tsc_offset = (f.ctl.proc & ctl::PROC_USE_TSC_OFFSETTING) ? f.ctl.tsc_offset : 0;

@@ -49,22 +49,19 @@ bool VmxUnit::cr_value_allowed(unsigned cr, uint64_t value) const {
 
 // --- VMCS storage ----------------------------------------------------------------------
 
-uint64_t VmxUnit::read_field(uint64_t vmcs, const VmcsFieldInfo& f) const {
-  uint64_t pa = vmcs + vmcs_field_offset(f);
-  unsigned size = vmcs_slot_group(f.width).slot_bytes;
-  if (f.high) {
-    pa += 4;
-    size = 4;
-  }
-  // Slots never cross a page (the region is 4-KiB aligned): read RAM directly when it is RAM.
-  if (const uint8_t* page = mem_.ram_page(pa)) {
-    uint64_t v = 0;
-    std::memcpy(&v, page + (pa & 0xFFF), size);
-    return v;
-  }
-  return mem_.read(pa, size);
+// A field's slot; a HIGH access encoding names the upper 4 bytes of its 64-bit slot.
+static VmcsSlot slot_of(const VmcsFieldInfo& f) {
+  if (f.high) return {vmcs_field_offset(f) + 4, 4};
+  return {vmcs_field_offset(f), vmcs_slot_group(f.width).slot_bytes};
 }
 
+uint64_t VmxUnit::read_field(uint64_t vmcs, const VmcsFieldInfo& f) const { return read_slot(vmcs, slot_of(f)); }
+
+void VmxUnit::write_field(uint64_t vmcs, const VmcsFieldInfo& f, uint64_t value) {
+  write_slot(vmcs, slot_of(f), value);  // write_slot stores only the slot's bytes
+}
+
+// Slots never cross a page (the region is 4-KiB aligned): RAM is accessed directly.
 uint64_t VmxUnit::read_slot(uint64_t vmcs, VmcsSlot s) const {
   const uint64_t pa = vmcs + s.offset;
   if (const uint8_t* page = mem_.ram_page(pa)) {
@@ -78,27 +75,11 @@ uint64_t VmxUnit::read_slot(uint64_t vmcs, VmcsSlot s) const {
 void VmxUnit::write_slot(uint64_t vmcs, VmcsSlot s, uint64_t value) {
   const uint64_t pa = vmcs + s.offset;
   if (uint8_t* page = mem_.ram_page(pa)) {
-    mem_.note_write(pa);
+    mem_.note_write(pa);  // decoded code on the page (however unlikely) is dropped
     std::memcpy(page + (pa & 0xFFF), &value, s.size);
     return;
   }
   mem_.write(pa, s.size, value);
-}
-
-void VmxUnit::write_field(uint64_t vmcs, const VmcsFieldInfo& f, uint64_t value) {
-  uint64_t pa = vmcs + vmcs_field_offset(f);
-  unsigned size = vmcs_slot_group(f.width).slot_bytes;
-  if (f.high) {
-    pa += 4;
-    size = 4;
-    value &= 0xFFFF'FFFF;
-  }
-  if (uint8_t* page = mem_.ram_page(pa)) {
-    mem_.note_write(pa);  // decoded code on the page (however unlikely) is dropped
-    std::memcpy(page + (pa & 0xFFF), &value, size);
-    return;
-  }
-  mem_.write(pa, size, value);
 }
 
 // --- conventions -----------------------------------------------------------------------
@@ -116,7 +97,7 @@ Exec VmxUnit::fail_invalid(Cpu& c) {
 Exec VmxUnit::fail(Cpu& c, VmInstructionError e) {
   if (current_vmcs_ == kInvalidVmcsPointer) return fail_invalid(c);
   c.s.rflags = (c.s.rflags & ~rf::kArith) | rf::ZF;
-  write_field(current_vmcs_, vmcs_field_info(VmcsField::VM_INSTRUCTION_ERROR), static_cast<uint32_t>(e));
+  write_slot(current_vmcs_, vmcs_slot(VmcsField::VM_INSTRUCTION_ERROR), static_cast<uint32_t>(e));
   return Exec::Ok;
 }
 
