@@ -1,14 +1,14 @@
 ; expect-exit: 1
-; expect-output: mov cr8, rax: exit 0000001C qual 0000000000000008 rip 00008CB5 len 04 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: mov rbx, cr8: exit 0000001C qual 0000000000000318 rip 00008CBB len 04 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: vmptrld [rbx + 10h]: exit 00000015 qual 0000000000000010 rip 00008CC6 len 04 info 01C18100 intr 00000000 lin 0000000000000000 rbx 0000000000300000
-; expect-output: wrmsr sysenter_cs 55h, then vmcall: exit 00000012 qual 0000000000000000 rip 00008CDF len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000004F4B
+; expect-output: mov cr8, rax: exit 0000001C qual 0000000000000008 rip 00008CB6 len 04 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: mov rbx, cr8: exit 0000001C qual 0000000000000318 rip 00008CBC len 04 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: vmptrld [rbx + 10h]: exit 00000015 qual 0000000000000010 rip 00008CC7 len 04 info 01C18100 intr 00000000 lin 0000000000000000 rbx 0000000000300000
+; expect-output: wrmsr sysenter_cs 55h, then vmcall: exit 00000012 qual 0000000000000000 rip 00008CE0 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000004F4B
 ; expect-output:   stored by the exit 0000000000000055
 ; expect-output:   host sysenter_cs after the exit 0000000000000077
-; expect-output: guest reads efer: exit 00000012 qual 0000000000000000 rip 00008CED len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000D00
+; expect-output: guest reads efer: exit 00000012 qual 0000000000000000 rip 00008CEE len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000D00
 ; expect-output:   saved guest efer 0000000000000D00
 ; expect-output:   host efer 0000000000000D00
-; expect-output: inject an nmi: exit 00000012 qual 0000000000000000 rip 00008CF9 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000008CF2
+; expect-output: inject an nmi: exit 00000012 qual 0000000000000000 rip 00008CFA len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000008CF3
 ; expect-output:   saved interruptibility (nmi blocking is bit 3) 0000000000000008
 ;
 ; More of SDM Vol. 3C chapters 25-27: CR8-load/store exiting (Table 27-3 qualification),
@@ -23,8 +23,6 @@
 %include "include/exceptions.inc"
 %include "include/vmx.inc"
 %include "include/vmguest.inc"
-
-GUEST_IDT equ 0x18000
 
 main:
     call  install_idt
@@ -77,7 +75,8 @@ main:
     ctl_andn 0x4012, 1 << 15
     ctl_andn 0x400C, 1 << 20
     ; --- NMI injection through the guest IDT
-    call  build_guest_idt
+    guest_idt_clear
+    guest_idt_gate 2, g_handler
     vmset 0x6818, GUEST_IDT
     vmset 0x4016, 0x80000202
     vmcase "inject an nmi", g_nop
@@ -87,19 +86,6 @@ main:
     mov   al, 0
     jmp   exit
 
-build_guest_idt:
-    mov   rdi, GUEST_IDT
-    mov   ecx, 512
-    xor   eax, eax
-    rep   stosq
-    lea   rax, [rel g_handler]
-    mov   rdx, GUEST_IDT + 2 * 16
-    mov   [rdx], ax
-    mov   word [rdx + 2], 0x08
-    mov   word [rdx + 4], 0x8E00
-    shr   rax, 16
-    mov   [rdx + 6], ax
-    ret
 
 g_mov_to_cr8:   xor   eax, eax
                 mov   cr8, rax
