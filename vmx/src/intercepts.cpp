@@ -15,14 +15,31 @@ uint32_t asz_code(const Insn& i) { return i.asz == 2 ? 0u : i.asz == 4 ? 1u : 2u
 
 }  // namespace
 
-bool VmxUnit::instruction_exit(Cpu& c, const Insn& i, ExitReason reason, uint64_t qualification, uint32_t info) {
+// An exit caused by the instruction executing now: it did not execute, so the RIP saved is
+// its own and the instruction length is reported (27.3.3, 27.2.4).
+static VmExitEvent instruction_event(const Cpu& c, const Insn& i, ExitReason reason, uint64_t qualification = 0,
+                                     uint32_t info = 0) {
   VmExitEvent e;
   e.reason = static_cast<uint32_t>(reason);
   e.qualification = qualification;
   e.insn_len = i.len;
   e.insn_info = info;
-  e.guest_rip = c.insn_rip;  // the instruction did not execute: RIP is its own (27.3.3)
-  vm_exit(c, e);
+  e.guest_rip = c.insn_rip;
+  return e;
+}
+
+// An exit between instructions (windows, timer, MTF, trap-like exits): the RIP saved is the
+// next instruction's, and the blocking saved is that instruction's.
+static VmExitEvent boundary_event(const Cpu& c, ExitReason reason) {
+  VmExitEvent e;
+  e.reason = static_cast<uint32_t>(reason);
+  e.guest_rip = c.s.rip();
+  e.boundary = true;
+  return e;
+}
+
+bool VmxUnit::instruction_exit(Cpu& c, const Insn& i, ExitReason reason, uint64_t qualification, uint32_t info) {
+  vm_exit(c, instruction_event(c, i, reason, qualification, info));
   return true;
 }
 
@@ -143,11 +160,7 @@ bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
       const bool rep = i.prefixes & (kPrefixRep | kPrefixRepne);
       const uint64_t qual = (size - 1) | (in ? 1u << 3 : 0) | (string ? 1u << 4 : 0) | (string && rep ? 1u << 5 : 0) |
                             (imm ? 1u << 6 : 0) | (uint64_t{port} << 16);
-      VmExitEvent e;
-      e.reason = static_cast<uint32_t>(ExitReason::EXECUTE_IO_INSTRUCTION);
-      e.qualification = qual;
-      e.insn_len = i.len;
-      e.guest_rip = c.insn_rip;
+      VmExitEvent e = instruction_event(c, i, ExitReason::EXECUTE_IO_INSTRUCTION, qual);
       if (string) {
         // Guest-linear address of the string operand; instruction information (IA32_VMX_BASIC
         // bit 54): address size 9:7 and, for OUTS, the segment 17:15 (27.2.4).
@@ -227,11 +240,7 @@ bool VmxUnit::tpr_shadow_access(Cpu& c, const Insn& i, bool to_cr, uint8_t gpr) 
   (void)gpr;
   mem_.write(vtpr_pa, 4, v << 4);  // bits 3:0 and bytes 81H-83H are cleared
   if (v < (gc_.tpr_threshold & 0xF)) {
-    VmExitEvent e;
-    e.boundary = true;
-    e.reason = static_cast<uint32_t>(ExitReason::TPR_BELOW_THRESHOLD);
-    e.guest_rip = c.s.rip();
-    vm_exit(c, e);
+    vm_exit(c, boundary_event(c, ExitReason::TPR_BELOW_THRESHOLD));
   }
   return true;
 }
@@ -255,11 +264,7 @@ bool VmxUnit::intercept_cr_write(Cpu& c, const Insn& i, unsigned cr, uint64_t& v
     exits = ((src ^ shadow) & m & 0xE) || ((mask & 1) && !(shadow & 1) && (src & 1));
     qual = 0 | (3u << 4) | (i.op[0].kind == OpKind::Mem ? 1u << 6 : gpr_number(i.op[0].reg) << 8) | (src << 16);
     if (exits) {
-      VmExitEvent e;
-      e.reason = static_cast<uint32_t>(ExitReason::EXECUTE_MOV_CRX);
-      e.qualification = qual;
-      e.insn_len = i.len;
-      e.guest_rip = c.insn_rip;
+      VmExitEvent e = instruction_event(c, i, ExitReason::EXECUTE_MOV_CRX, qual);
       if (i.op[0].kind == OpKind::Mem) {
         e.guest_linear = operand_linear_address(c, i);
         e.guest_linear_valid = true;
@@ -332,10 +337,7 @@ bool VmxUnit::intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_err
 
 bool VmxUnit::intercept_external_interrupt(Cpu& c) {
   if (!(gc_.pin & ctl::PIN_EXTERNAL_INTERRUPT_EXITING)) return false;
-  VmExitEvent e;
-  e.boundary = true;
-  e.reason = static_cast<uint32_t>(ExitReason::EXTERNAL_INTERRUPT);
-  e.guest_rip = c.s.rip();
+  VmExitEvent e = boundary_event(c, ExitReason::EXTERNAL_INTERRUPT);
   if ((gc_.exit & ctl::EXIT_ACKNOWLEDGE_INTERRUPT_ON_EXIT) && c.intc) {
     // "Acknowledge interrupt on exit": INTA now, the vector in the interruption information.
     const int v = c.intc->pending_vector();
@@ -384,44 +386,29 @@ uint64_t VmxUnit::timer_remaining(const Cpu& c) const {
 bool VmxUnit::before_instruction(Cpu& c) {
   if (!non_root_) return false;
   mtf_armed_ = true;  // an instruction (or HLT's wait) follows: MTF may fire after it
-  VmExitEvent e;
-  e.guest_rip = c.s.rip();
-  e.boundary = true;
-  // Priority among these (SDM Vol. 3C 26.7.x / 25.2): the preemption timer, then the
+  const auto exit_now = [&](ExitReason r) {
+    vm_exit(c, boundary_event(c, r));
+    return true;
+  };
+  // Priority among these (SDM Vol. 3C 25.2): the preemption timer, the NMI window, the
   // interrupt window.
   if (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER) {
-    if (timer_remaining(c) == 0) {
-      e.reason = static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED);
-      vm_exit(c, e);
-      return true;
-    }
-    if (c.halted) {
-      // A halted guest sleeps until the timer (or an earlier device event) fires.
+    if (c.halted && timer_remaining(c) > 0) {
+      // A halted guest sleeps until the timer, unless a device event comes first.
       const unsigned rate = caps_.value(kVmxMisc) & 0x1F;
       const uint64_t deadline = ((gc_.timer_start >> rate) + gc_.timer_value) << rate;
-      const uint64_t next = c.intc ? c.intc->next_event(c.clock) : ~0ull;
-      if (deadline <= next && deadline > c.clock) {
-        c.clock = deadline;
-        e.reason = static_cast<uint32_t>(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED);
-        vm_exit(c, e);
-        return true;
-      }
+      if (deadline <= (c.intc ? c.intc->next_event(c.clock) : ~0ull)) c.clock = deadline;
     }
+    if (timer_remaining(c) == 0) return exit_now(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED);
   }
   // NMI-window exiting: no virtual-NMI blocking and no blocking by MOV SS (25.2).
-  if ((gc_.proc & ctl::PROC_NMI_WINDOW_EXITING) && !c.nmi_blocked && !(c.shadow_armed && c.shadow_blocks_debug)) {
-    e.reason = static_cast<uint32_t>(ExitReason::NMI_WINDOW);
-    vm_exit(c, e);
-    return true;
-  }
+  if ((gc_.proc & ctl::PROC_NMI_WINDOW_EXITING) && !c.nmi_blocked && !(c.shadow_armed && c.shadow_blocks_debug))
+    return exit_now(ExitReason::NMI_WINDOW);
   // Interrupt-window exiting: RFLAGS.IF = 1 and no blocking by STI or MOV SS (25.2). At an
   // instruction boundary the next instruction is blocked exactly when the one that just
   // retired (or the VM entry) armed the shadow.
-  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.shadow_armed) {
-    e.reason = static_cast<uint32_t>(ExitReason::INTERRUPT_WINDOW);
-    vm_exit(c, e);
-    return true;
-  }
+  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.shadow_armed)
+    return exit_now(ExitReason::INTERRUPT_WINDOW);
   return false;
 }
 
@@ -429,11 +416,7 @@ bool VmxUnit::after_instruction(Cpu& c) {
   if (!non_root_ || !(gc_.proc & ctl::PROC_MONITOR_TRAP_FLAG) || !mtf_armed_) return false;
   // Monitor trap flag: a VM exit once the guest instruction completes (25.5.2), with RIP
   // the next instruction's.
-  VmExitEvent e;
-  e.boundary = true;
-  e.reason = static_cast<uint32_t>(ExitReason::MONITOR_TRAP_FLAG);
-  e.guest_rip = c.s.rip();
-  vm_exit(c, e);
+  vm_exit(c, boundary_event(c, ExitReason::MONITOR_TRAP_FLAG));
   return true;
 }
 

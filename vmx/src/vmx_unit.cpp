@@ -133,7 +133,9 @@ Exec VmxUnit::execute(Cpu& c, const Insn& i) {
     case ZYDIS_MNEMONIC_VMFUNC: r = c.ud(); break;
     case ZYDIS_MNEMONIC_VMLAUNCH:
     case ZYDIS_MNEMONIC_VMRESUME: r = vmlaunch_vmresume(c, i, i.mnemonic == ZYDIS_MNEMONIC_VMLAUNCH); break;
-    default: r = not_yet(c, i, "INVEPT/INVVPID (issue 7)"); break;
+    // INVEPT / INVVPID: #UD while "enable EPT" / "enable VPID" are not reported (SDM INVEPT,
+    // INVVPID); they come with the memory-virtualisation issue.
+    default: r = not_yet(c, i, "EPT and VPID are not reported yet, issue 7"); break;
   }
   // A VM entry or exit reports itself (vmentry / vmexit events); flags then belong to the guest.
   if (c.trace && r != Exec::VmTransition) {
