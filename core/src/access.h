@@ -13,10 +13,17 @@ enum class Access : uint8_t { Read = 0, Write = 1, Fetch = 2 };
 // Translates la for `acc` at the current privilege, filling the TLB. On failure records
 // #PF (or #GP for non-canonical) in c.fault and returns Exec::Fault.
 Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa, bool supervisor_implicit = false);
+// The four PAE PDPTEs at guest-physical `base` (through EPT when it is on).
+Exec read_pdptes(Cpu& c, uint64_t base, uint64_t (&e)[4]);
 Exec read_slow(Cpu& c, uint64_t la, unsigned size, uint64_t& v, Access acc);
 Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v);
 
-inline uint64_t tlb_key(const Cpu& c, uint64_t la) { return ((la >> 12) << 1) | (c.s.cpl == 3 ? 1 : 0); }
+// Linear page (bits 47:12; translated addresses are canonical or 32-bit), privilege and the
+// translation context (cpu.h tlbctx).
+inline uint64_t tlb_key(const Cpu& c, uint64_t la, bool user) {
+  return ((la & 0x0000'FFFF'FFFF'F000ull) >> 11) | (user ? 1 : 0) | c.tlb_key_bits;
+}
+inline uint64_t tlb_key(const Cpu& c, uint64_t la) { return tlb_key(c, la, c.s.cpl == 3); }
 inline TlbEntry& tlb_slot(Cpu& c, uint64_t la) { return c.tlb[(la >> 12) & (Cpu::kTlbSize - 1)]; }
 
 inline uint64_t addr_mask(uint8_t asz) { return ~0ull >> (64 - asz * 8); }

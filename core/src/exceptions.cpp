@@ -38,7 +38,9 @@ Exec deliver_real(Delivery& d) {
   Cpu& c = d.c;
   const uint32_t off = uint32_t{d.vector} * 4;
   if (off + 3 > c.s.idtr.limit) return c.gp(d.idt_err());
-  const uint64_t ent = c.mem.read(c.s.idtr.base + off, 4);
+  uint64_t pa;  // (a guest-physical address under EPT with unrestricted guest)
+  if (Exec r = translate(c, (c.s.idtr.base + off) & 0xFFFFFFFFull, Access::Read, pa, true); r != Exec::Ok) return r;
+  const uint64_t ent = c.mem.read(pa, 4);
   if (Exec r = push_value(c, 2, c.s.rflags & 0xFFFF); r != Exec::Ok) return r;
   if (Exec r = push_value(c, 2, c.s.seg[CS].sel); r != Exec::Ok) return r;
   if (Exec r = push_value(c, 2, c.s.rip() & 0xFFFF); r != Exec::Ok) return r;
@@ -182,6 +184,15 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
     vectoring = outer;
     return true;
   }
+  if (fault.vector == kVmExitPending) {
+    // An EPT violation or misconfiguration during delivery: the VM exit reports this event as
+    // IDT-vectoring information, at the RIP it would be delivered with (SDM Vol. 3C 27.2.4).
+    s.rip() = (kind == EventKind::Software || kind == EventKind::Icebp) ? insn_rip : event_rip;
+    fault = {};
+    vmx->take_pending_exit(*this);
+    vectoring = {};
+    return true;
+  }
   // Delivery faulted. A fault while delivering a software interrupt is reported at the
   // INT instruction; otherwise the two events combine per SDM Table 6-5.
   if (kind == EventKind::Software || kind == EventKind::Icebp) {
@@ -214,6 +225,11 @@ bool Cpu::deliver(uint8_t vector, EventKind kind, bool has_err, uint32_t err) {
 bool Cpu::deliver_exception() {
   const PendingFault f = fault;
   fault = {};
+  if (f.vector == kVmExitPending) {  // the access was an EPT violation or misconfiguration
+    vmx->take_pending_exit(*this);
+    vectoring = {};
+    return true;
+  }
   if (f.vector == kPF) {
     cr2_before_pf = s.cr2;  // a #PF that causes a VM exit leaves CR2 alone (SDM Vol. 3C 27.1)
     s.cr2 = fault_cr2;

@@ -1,6 +1,8 @@
 // Linear-address translation (SDM Vol. 3 chapter 4 "Paging"): 32-bit, PAE and 4-level
 // paging, access rights (4.6), accessed/dirty flags (4.8), page-fault error codes (4.7),
-// and the software TLB that caches translations (4.10).
+// and the software TLB that caches translations (4.10). Under EPT every guest-physical
+// address (paging-structure entries, the final address) goes through VmxInterface.
+#include <cstdio>
 #include <cstring>
 
 #include "access.h"
@@ -15,19 +17,31 @@ constexpr uint64_t XD = 1ull << 63;
 constexpr uint32_t kPfP = 1, kPfW = 2, kPfU = 4, kPfRsvd = 8, kPfI = 16;
 
 struct Walk {
-  uint64_t pa = 0;        // translated physical address
-  uint64_t page_mask = 0;  // offset bits of the page
+  uint64_t pa = 0;        // translated (guest-)physical address
+  uint64_t page_mask = 0xFFF;  // offset bits of the page
   bool rw = true, us = true, xd = false, global = false, dirty = false;
-  uint64_t entry_pa[5] = {};  // physical addresses of the entries used, top level first
+  uint64_t entry_pa[5] = {};   // host-physical addresses of the entries used, top level first
+  uint64_t entry_gpa[5] = {};  // and their guest-physical addresses
   uint64_t entry[5] = {};
+  uint8_t entry_perms[5] = {};  // EPT rights on each entry's page
   unsigned levels = 0;
 };
 
 uint64_t phys_mask(const Cpu& c) { return ((1ull << c.model.maxphyaddr) - 1) & ~0xFFFull; }
 
-uint64_t read_entry(Cpu& c, uint64_t pa, bool wide) { return c.mem.read(pa, wide ? 8 : 4); }
+// A guest-physical address as a host-physical one: the identity outside EPT.
+Exec to_host(Cpu& c, uint64_t gpa, Access acc, GpaUse use, uint64_t la, bool dry, uint64_t& hpa, uint8_t& perms) {
+  if (!c.ept_active) {
+    hpa = gpa;
+    perms = gpa_perm::kAll;
+    return Exec::Ok;
+  }
+  const GuestPhysicalAccess a{gpa, la, static_cast<uint8_t>(acc), use, dry};
+  return c.vmx->translate_guest_physical(c, a, hpa, perms) ? Exec::Ok : Exec::Fault;
+}
 
-Exec page_fault(Cpu& c, uint64_t la, uint32_t err) {
+Exec page_fault(Cpu& c, uint64_t la, uint32_t err, bool dry) {
+  if (dry) return Exec::Fault;
   c.fault_cr2 = la;
   return c.raise(kPF, err);
 }
@@ -47,63 +61,67 @@ uint64_t reserved_bits(const Cpu& c, unsigned level, uint64_t e, bool pae_legacy
 
 // A TLB entry for the physical page of pa, with no rights cached yet. Pages holding
 // decoded code get no write pointer, so their writes take the slow path and invalidate.
-TlbEntry entry_for(Cpu& c, uint64_t pa) {
+TlbEntry entry_for(Cpu& c, uint64_t pa, uint64_t la) {
   TlbEntry e;
   e.pa = pa & ~0xFFFull;
   e.host_r = c.mem.ram_page(e.pa);
   e.host_w = (e.host_r && !c.mem.is_code(e.pa)) ? e.host_r : nullptr;
+  e.lpage = (la & 0x0000'FFFF'FFFF'F000ull) >> 12;
+  e.ctx = c.tlb_ctx;
   return e;
 }
 
-}  // namespace
+// Reads the paging-structure entry at guest-physical `gpa` (through EPT, which counts the
+// read as a paging-structure access of `la`) and records it as the walk's next level.
+Exec read_entry(Cpu& c, Walk& w, uint64_t gpa, bool wide, uint64_t la, bool dry, uint64_t& e) {
+  uint64_t hpa;
+  uint8_t perms;
+  if (Exec r = to_host(c, gpa, Access::Read, GpaUse::PagingStructure, la, dry, hpa, perms); r != Exec::Ok) return r;
+  e = c.mem.read(hpa, wide ? 8 : 4);
+  w.entry_gpa[w.levels] = gpa;
+  w.entry_pa[w.levels] = hpa;
+  w.entry_perms[w.levels] = perms;
+  w.entry[w.levels++] = e;
+  return Exec::Ok;
+}
 
-Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_supervisor) {
-  const bool user = c.s.cpl == 3 && !implicit_supervisor;
+// The paging-structure walk and access-rights check for `la` (SDM Vol. 3 4.3-4.6), without
+// side effects: w.pa is the guest-physical translation.
+Exec walk(Cpu& c, uint64_t la, Access acc, bool user, bool implicit_supervisor, Walk& w, bool dry) {
   const bool write = acc == Access::Write;
   const bool fetch = acc == Access::Fetch;
-  TlbEntry& slot = tlb_slot(c, la);
-  const uint64_t key = ((la >> 12) << 1) | (user ? 1 : 0);
-
   if (!c.paging) {
-    pa_out = la & 0xFFFFFFFFull;  // A20 is always on (docs/cpu-model.md)
-    slot = entry_for(c, pa_out);
-    if (!c.dr7_data) slot.tag_r = slot.tag_w = slot.tag_x = key;
-    c.note_tlb_fill(static_cast<unsigned>(&slot - c.tlb));
+    w.pa = la & 0xFFFFFFFFull;  // A20 is always on (docs/cpu-model.md)
     return Exec::Ok;
   }
-
-  Walk w;
   const uint32_t err_base = (write ? kPfW : 0) | (user ? kPfU : 0) |
                             (fetch && ((c.s.efer & efer::NXE) || (c.s.cr4 & cr4::SMEP)) ? kPfI : 0);
   const bool pae = c.s.cr4 & cr4::PAE;
   if (!pae) {
     // 32-bit paging (SDM Vol. 3 4.3).
-    const uint64_t pde_pa = (c.s.cr3 & 0xFFFFF000ull) | ((la >> 20) & 0xFFC);
-    const uint64_t pde = read_entry(c, pde_pa, false);
-    if (!(pde & P)) return page_fault(c, la, err_base);
-    w.entry_pa[w.levels] = pde_pa;
-    w.entry[w.levels++] = pde;
+    uint64_t pde;
+    if (Exec r = read_entry(c, w, (c.s.cr3 & 0xFFFFF000ull) | ((la >> 20) & 0xFFC), false, la, dry, pde); r != Exec::Ok)
+      return r;
+    if (!(pde & P)) return page_fault(c, la, err_base, dry);
     w.rw = pde & RW;
     w.us = pde & US;
     if ((pde & PS) && (c.s.cr4 & cr4::PSE)) {
       // 4 MiB page; PDE bits 20:13 give physical bits 39:32 (PSE-36), bit 21 reserved.
       const uint64_t hi = ((pde >> 13) & 0xFF) << 32;
       if ((pde & (1u << 21)) || (hi & ~((1ull << c.model.maxphyaddr) - 1)))
-        return page_fault(c, la, err_base | kPfP | kPfRsvd);
+        return page_fault(c, la, err_base | kPfP | kPfRsvd, dry);
       w.pa = (pde & 0xFFC00000ull) | hi | (la & 0x3FFFFF);
       w.page_mask = 0x3FFFFF;
       w.global = pde & G;
       w.dirty = pde & D;
     } else {
-      const uint64_t pte_pa = (pde & 0xFFFFF000ull) | ((la >> 10) & 0xFFC);
-      const uint64_t pte = read_entry(c, pte_pa, false);
-      if (!(pte & P)) return page_fault(c, la, err_base);
-      w.entry_pa[w.levels] = pte_pa;
-      w.entry[w.levels++] = pte;
+      uint64_t pte;
+      if (Exec r = read_entry(c, w, (pde & 0xFFFFF000ull) | ((la >> 10) & 0xFFC), false, la, dry, pte); r != Exec::Ok)
+        return r;
+      if (!(pte & P)) return page_fault(c, la, err_base, dry);
       w.rw = w.rw && (pte & RW);
       w.us = w.us && (pte & US);
       w.pa = (pte & 0xFFFFF000ull) | (la & 0xFFF);
-      w.page_mask = 0xFFF;
       w.global = pte & G;
       w.dirty = pte & D;
     }
@@ -117,18 +135,16 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
       table = c.s.cr3 & phys_mask(c);
     } else {
       const uint64_t pdpte = c.pdpte[(la >> 30) & 3];
-      if (!(pdpte & P)) return page_fault(c, la, err_base);
+      if (!(pdpte & P)) return page_fault(c, la, err_base, dry);
       level = 2;
       table = pdpte & phys_mask(c);
     }
     for (;; --level) {
       const unsigned shift = 12 + 9 * (level - 1);
-      const uint64_t epa = table | (((la >> shift) & 0x1FF) << 3);
-      const uint64_t e = read_entry(c, epa, true);
-      if (!(e & P)) return page_fault(c, la, err_base);
-      if (reserved_bits(c, level, e, !lm)) return page_fault(c, la, err_base | kPfP | kPfRsvd);
-      w.entry_pa[w.levels] = epa;
-      w.entry[w.levels++] = e;
+      uint64_t e;
+      if (Exec r = read_entry(c, w, table | (((la >> shift) & 0x1FF) << 3), true, la, dry, e); r != Exec::Ok) return r;
+      if (!(e & P)) return page_fault(c, la, err_base, dry);
+      if (reserved_bits(c, level, e, !lm)) return page_fault(c, la, err_base | kPfP | kPfRsvd, dry);
       w.rw = w.rw && (e & RW);
       w.us = w.us && (e & US);
       w.xd = w.xd || (e & XD);
@@ -157,29 +173,135 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
     if (!fetch && w.us && (c.s.cr4 & cr4::SMAP) && (implicit_supervisor || !(c.s.rflags & rf::AC) || c.s.cpl == 3))
       ok = false;
   }
-  if (!ok) return page_fault(c, la, err_base | kPfP);
+  if (!ok) return page_fault(c, la, err_base | kPfP, dry);
+  return Exec::Ok;
+}
 
-  // Accessed and dirty flags (SDM Vol. 3 4.8): set in every entry used, dirty in the leaf.
+// Accessed and dirty flags (SDM Vol. 3 4.8): set in every entry used, dirty in the leaf.
+// Setting them is a write to the paging structure, which EPT must allow (28.2.3.2).
+Exec set_accessed_dirty(Cpu& c, Walk& w, uint64_t la, bool write) {
+  const bool wide = c.s.cr4 & cr4::PAE;
   for (unsigned i = 0; i < w.levels; ++i) {
     const bool leaf = i + 1 == w.levels;
-    uint64_t e = w.entry[i];
+    const uint64_t e = w.entry[i];
     uint64_t ne = e | A;
     if (leaf && write) ne |= D;
-    if (ne != e) c.mem.write(w.entry_pa[i], pae ? 8 : 4, pae ? ne : (ne & 0xFFFFFFFFull));
+    if (ne == e) continue;
+    if (!(w.entry_perms[i] & gpa_perm::kWrite)) {
+      uint8_t perms;
+      if (Exec r = to_host(c, w.entry_gpa[i], Access::Write, GpaUse::PagingStructure, la, false, w.entry_pa[i], perms);
+          r != Exec::Ok)
+        return r;
+    }
+    c.mem.write(w.entry_pa[i], wide ? 8 : 4, wide ? ne : (ne & 0xFFFFFFFFull));
   }
   if (write) w.dirty = true;
+  return Exec::Ok;
+}
 
-  pa_out = w.pa;
-  slot = entry_for(c, w.pa);
+// The diagnostic of `run --check-stale-tlb`: the cached translation of la is used; say so
+// when the paging structures (walked afresh, without side effects) no longer give it.
+void check_cached_use(Cpu& c, const TlbEntry& e, uint64_t la, Access acc, bool user, bool implicit_supervisor) {
+  Walk w;
+  uint64_t hpa = 0;
+  uint8_t perms = 0;
+  const PendingFault saved = c.fault;
+  bool fresh = walk(c, la, acc, user, implicit_supervisor, w, true) == Exec::Ok &&
+               to_host(c, w.pa, acc, GpaUse::Final, la, true, hpa, perms) == Exec::Ok;
+  c.fault = saved;
+  const uint8_t need = acc == Access::Write ? gpa_perm::kWrite : acc == Access::Fetch ? gpa_perm::kExecute : gpa_perm::kRead;
+  if (fresh && (hpa & ~0xFFFull) == e.pa && (perms & need)) return;
+  ++c.stale_uses;
+  static const char* kAccess[] = {"read", "write", "fetch"};
+  char m[256];
+  if (fresh)
+    std::snprintf(m, sizeof m,
+                  "stale translation: %s of linear 0x%llx at rip 0x%llx used cached page 0x%llx (VPID %u, EPT context %u); "
+                  "the paging structures now give 0x%llx%s",
+                  kAccess[static_cast<int>(acc)], static_cast<unsigned long long>(la),
+                  static_cast<unsigned long long>(c.insn_rip), static_cast<unsigned long long>(e.pa), tlbctx::vpid(e.ctx),
+                  tlbctx::ept(e.ctx), static_cast<unsigned long long>(hpa & ~0xFFFull),
+                  (perms & need) ? "" : " without that right");
+  else
+    std::snprintf(m, sizeof m,
+                  "stale translation: %s of linear 0x%llx at rip 0x%llx used cached page 0x%llx (VPID %u, EPT context %u); "
+                  "the paging structures now fault",
+                  kAccess[static_cast<int>(acc)], static_cast<unsigned long long>(la),
+                  static_cast<unsigned long long>(c.insn_rip), static_cast<unsigned long long>(e.pa), tlbctx::vpid(e.ctx),
+                  tlbctx::ept(e.ctx));
+  c.log_msg(m);
+  if (c.trace) {
+    char f[160];
+    std::snprintf(f, sizeof f, "\"linear\":\"0x%llx\",\"cached\":\"0x%llx\",\"fresh\":%s", static_cast<unsigned long long>(la),
+                  static_cast<unsigned long long>(e.pa), fresh ? "true" : "false");
+    c.trace->emit(c, "stale-tlb", f);
+  }
+}
+
+// Tags of the diagnostic mode: never equal to a key, so every access takes the slow path
+// into translate(), which finds the cached translation there.
+constexpr uint64_t kCheckedTag = 1ull << 63;
+
+}  // namespace
+
+Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_supervisor) {
+  const bool user = c.s.cpl == 3 && !implicit_supervisor;
+  const bool write = acc == Access::Write;
+  const bool fetch = acc == Access::Fetch;
+  TlbEntry& slot = tlb_slot(c, la);
+  const uint64_t key = tlb_key(c, la, user);
+
+  if (c.stale_check) [[unlikely]] {
+    const uint64_t tag = (write ? slot.tag_w : fetch ? slot.tag_x : slot.tag_r) & ~kCheckedTag;
+    if (tag == key && ((write ? slot.tag_w : fetch ? slot.tag_x : slot.tag_r) & kCheckedTag)) {
+      check_cached_use(c, slot, la, acc, user, implicit_supervisor);
+      pa_out = slot.pa | (la & 0xFFF);
+      return Exec::Ok;
+    }
+  }
+
+  Walk w;
+  uint64_t hpa;
+  uint8_t perms;
+  Exec r = walk(c, la, acc, user, implicit_supervisor, w, false);
+  // The final guest-physical address goes through EPT before the guest's accessed and dirty
+  // flags are set, so an EPT violation on it leaves the guest paging structures unchanged.
+  if (r == Exec::Ok) r = to_host(c, w.pa, acc, GpaUse::Final, la, false, hpa, perms);
+  if (r == Exec::Ok && c.paging) r = set_accessed_dirty(c, w, la, write);
+  if (r != Exec::Ok) {
+    // A #PF, EPT violation or misconfiguration invalidates what is cached for la (SDM Vol. 3
+    // 4.10.4.1, Vol. 3C 28.3.3.1).
+    if (slot.ctx == c.tlb_ctx && slot.lpage == ((la & 0x0000'FFFF'FFFF'F000ull) >> 12)) slot = TlbEntry{};
+    c.invalidate_page(la);
+    return r;
+  }
+
+  pa_out = hpa;
+  slot = entry_for(c, hpa, la);
   slot.global = w.global && (c.s.cr4 & cr4::PGE);
   c.note_tlb_fill(static_cast<unsigned>(&slot - c.tlb));
   // Cache only the rights this translation proved, for this privilege. A supervisor access
   // to a user page under SMAP depends on EFLAGS.AC, which the tag does not hold: not cached.
-  if (!user && w.us && (c.s.cr4 & cr4::SMAP)) return Exec::Ok;
+  if (c.paging && !user && w.us && (c.s.cr4 & cr4::SMAP)) return Exec::Ok;
   if (c.dr7_data) return Exec::Ok;  // data breakpoints armed: every access takes the slow path
-  slot.tag_r = key;
-  if (w.dirty && (user ? (w.us && w.rw) : (w.rw || !wp))) slot.tag_w = key;
-  if (fetch) slot.tag_x = key;
+  const uint64_t tag = key | (c.stale_check ? kCheckedTag : 0);
+  const bool wp = c.s.cr0 & cr0::WP;
+  const bool guest_w = !c.paging || (w.dirty && (user ? (w.us && w.rw) : (w.rw || !wp)));
+  if (perms & gpa_perm::kRead) slot.tag_r = tag;
+  if (guest_w && (perms & gpa_perm::kWriteCached)) slot.tag_w = tag;
+  if ((fetch || !c.paging) && (perms & gpa_perm::kExecute)) slot.tag_x = tag;
+  return Exec::Ok;
+}
+
+// Loads the four PAE PDPTEs from guest-physical `base` (MOV to CR0/CR3/CR4, SDM Vol. 3
+// 4.4.1); under EPT the reads are translated (as reads, SDM Vol. 3C 28.2.3.2).
+Exec read_pdptes(Cpu& c, uint64_t base, uint64_t (&e)[4]) {
+  for (unsigned k = 0; k < 4; ++k) {
+    uint64_t hpa;
+    uint8_t perms;
+    if (Exec r = to_host(c, base + 8 * k, Access::Read, GpaUse::Pdpte, 0, false, hpa, perms); r != Exec::Ok) return r;
+    e[k] = c.mem.read(hpa, 8);
+  }
   return Exec::Ok;
 }
 
@@ -248,21 +370,19 @@ Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
 }
 
 void Cpu::flush_tlb(bool include_global) {
+  const uint16_t vpid = tlb_vpid;
+  invalidate_tlb_unless([&](const TlbEntry& e) {
+    return (e.ctx & tlbctx::kGuestPhysical) || tlbctx::vpid(e.ctx) != vpid || (!include_global && e.global);
+  });
+}
+
+void Cpu::invalidate_page(uint64_t la) {
   ++fetch_epoch;
-  // Only slots filled since the last flush can hold anything: clear those (a VM entry or
-  // exit flushes, so this keeps VM transitions from sweeping all 512 slots).
-  unsigned kept = 0;
-  for (unsigned k = 0; k < tlb_live_n_; ++k) {
-    const uint16_t idx = tlb_live_[k];
-    TlbEntry& e = tlb[idx];
-    if (!include_global && e.global) {
-      tlb_live_[kept++] = idx;
-      continue;
-    }
-    e = TlbEntry{};
-    tlb_live_bits_[idx >> 6] &= ~(1ull << (idx & 63));
+  TlbEntry& e = tlb_slot(*this, la);
+  if (e.lpage == ((la & 0x0000'FFFF'FFFF'F000ull) >> 12) && !(e.ctx & tlbctx::kGuestPhysical) &&
+      tlbctx::vpid(e.ctx) == tlb_vpid) {
+    e = TlbEntry{};  // (the slot stays on the live list; a later flush skips it quickly)
   }
-  tlb_live_n_ = kept;
 }
 
 // --- segmentation --------------------------------------------------------------------

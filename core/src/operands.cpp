@@ -22,6 +22,10 @@ Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t va
   return write_mem_sized(c, i.seg, ea_of(c, i), size, value);
 }
 
+Exec read_memory_operand(Cpu& c, const Insn& i, unsigned, uint64_t offset, unsigned size, uint64_t& value) {
+  return read_mem_sized(c, i.seg, (ea_of(c, i) + offset) & addr_mask(i.asz), size, value);
+}
+
 uint64_t effective_address(const Cpu& c, const Insn& i) { return ea_of(c, i); }
 
 uint64_t operand_linear_address(const Cpu& c, const Insn& i) {

@@ -205,16 +205,16 @@ TEST_CASE("VMREAD of a field of an unsupported feature is error 12", "[vmx]") {
   VmxFixture f;
   vmxon(f);
   vmptrld(f);
-  // Posted interrupts, VM functions, VMCS shadowing, PML, VPID and EPT are not supported (EPT
-  // and VPID come with the memory-virtualisation issue); the TPR shadow, the preemption timer,
-  // PAUSE-loop exiting and CR3 targets are.
-  for (uint32_t enc : {0x0002u, 0x2016u, 0x2018u, 0x2024u, 0x2026u, 0x200Eu, 0x0000u, 0x201Au, 0x2400u}) {
+  // Posted interrupts, VM functions, VMCS shadowing and PML are not supported; VPID (0000H),
+  // EPT (201AH, 2400H), the TPR shadow, the preemption timer, PAUSE-loop exiting and CR3
+  // targets are.
+  for (uint32_t enc : {0x0002u, 0x2016u, 0x2018u, 0x2024u, 0x2026u, 0x200Eu}) {
     f.cpu.s.regs[0] = enc;
     REQUIRE(f.exec({VMREAD_RCX_RAX}) == -1);
     INFO("encoding " << std::hex << enc);
     CHECK(f.failed_valid_error() == 12);
   }
-  for (uint32_t enc : {0x2012u, 0x401Cu, 0x4020u, 0x401Eu, 0x482Eu, 0x6008u, 0x600Eu}) {
+  for (uint32_t enc : {0x2012u, 0x401Cu, 0x4020u, 0x401Eu, 0x482Eu, 0x6008u, 0x600Eu, 0x0000u, 0x201Au, 0x2400u}) {
     f.cpu.s.regs[0] = enc;
     REQUIRE(f.exec({VMREAD_RCX_RAX}) == -1);
     INFO("encoding " << std::hex << enc);

@@ -29,10 +29,18 @@ constexpr uint64_t kExitHw = 0x01FF'FFFF'0003'6DFFull, kEntryHw = 0x0003'FFFF'00
 // Secondary controls: Skylake client has everything below except APIC-register
 // virtualization, virtual-interrupt delivery, posted interrupts and mode-based EPT execute.
 constexpr uint64_t kProc2Hw = hi(0x021F'FCFFull);
-// EPT, VPID and unrestricted guest come back with the memory-virtualisation issue (with
-// INVEPT, INVVPID and tagged translations); until then they are not reported.
+// The model: EPT, VPID, unrestricted guest (vmx/src/translation.cpp, ept.cpp), descriptor-table,
+// WBINVD and PAUSE-loop exiting. Not modelled: APIC-access virtualization, x2APIC mode, RDTSCP,
+// INVPCID, VM functions, VMCS shadowing, RDRAND/RDSEED exiting, PML, EPT-violation #VE, XSAVES.
 constexpr uint64_t kProc2Model =
-    hi(ctl::PROC2_DESCRIPTOR_TABLE_EXITING | ctl::PROC2_WBINVD_EXITING | ctl::PROC2_PAUSE_LOOP_EXITING);
+    hi(ctl::PROC2_ENABLE_EPT | ctl::PROC2_ENABLE_VPID | ctl::PROC2_UNRESTRICTED_GUEST |
+       ctl::PROC2_DESCRIPTOR_TABLE_EXITING | ctl::PROC2_WBINVD_EXITING | ctl::PROC2_PAUSE_LOOP_EXITING);
+
+// IA32_VMX_EPT_VPID_CAP (A.10): execute-only pages, 4-level walks, UC/WB, 2-MiB and 1-GiB
+// pages, INVEPT (single, all), EPT accessed/dirty flags, INVVPID (all four types). The model
+// leaves out bit 22, "advanced VM-exit information for EPT violations" (qualification 11:9).
+constexpr uint64_t kEptVpidCapHw = 0x0000'0F01'0673'4141ull;
+constexpr uint64_t kEptVpidCapModel = kEptVpidCapHw & ~(1ull << 22);
 
 // IA32_VMX_MISC (A.6): preemption-timer rate 7, "store LMA" (bit 5), HLT/shutdown/wait-for-SIPI
 // (bits 8:6), 4 CR3-target values, 512 MSRs per list, VMWRITE to exit information (bit 29),
@@ -60,9 +68,9 @@ constexpr VmxCapabilityRow kRows[] = {
      "only the CR4 bits the CPU model implements"},
     {kVmxVmcsEnum, "IA32_VMX_VMCS_ENUM", true, 0x2Eull, 0x2Eull, ""},
     {kVmxProcbasedCtls2, "IA32_VMX_PROCBASED_CTLS2", true, kProc2Hw, kProc2Model,
-     "descriptor-table exiting, WBINVD exiting, PAUSE-loop exiting only (EPT, VPID, unrestricted guest: issue 7)"},
-    {kVmxEptVpidCap, "IA32_VMX_EPT_VPID_CAP", false, 0x0000'0F01'0673'4141ull, 0,
-     "absent while neither EPT nor VPID is reported"},
+     "EPT, VPID, unrestricted guest, descriptor-table, WBINVD and PAUSE-loop exiting only"},
+    {kVmxEptVpidCap, "IA32_VMX_EPT_VPID_CAP", true, kEptVpidCapHw, kEptVpidCapModel,
+     "no advanced VM-exit information for EPT violations (bit 22)"},
     {kVmxTruePinbasedCtls, "IA32_VMX_TRUE_PINBASED_CTLS", true, 0x0000'007F'0000'0016ull,
      0x0000'007F'0000'0016ull, ""},
     {kVmxTrueProcbasedCtls, "IA32_VMX_TRUE_PROCBASED_CTLS", true, 0xFFF9'FFFE'0400'6172ull,

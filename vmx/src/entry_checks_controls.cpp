@@ -1,6 +1,7 @@
 // SDM Vol. 3C 26.2.1 "Checks on VMX Controls": a failure is VMfailValid(7), "VM entry with
 // invalid control field(s)". The checks run in the order the section lists them.
 #include "entry_check_util.h"
+#include "vp/vmx/ept.h"
 #include "vp/vmx/vmx_controls.h"
 
 namespace vp {
@@ -91,15 +92,8 @@ bool vpid_not_zero(const EntryFields& f, const CheckEnv&, CheckFailure& out) {
 
 bool ept_pointer(const EntryFields& f, const CheckEnv& env, CheckFailure& out) {
   if (!(f.ctl.proc2 & ctl::PROC2_ENABLE_EPT)) return true;
-  const uint64_t eptp = f.ctl.eptp, cap = env.caps.value(kVmxEptVpidCap);
-  const unsigned type = eptp & 7;
-  RULE((type == 0 && (cap & (1u << 8))) || (type == 6 && (cap & (1u << 14))), "EPT pointer", eptp,
-       "bits 2:0 (memory type) must be UC (0) or WB (6) as IA32_VMX_EPT_VPID_CAP allows");
-  RULE(((eptp >> 3) & 7) == 3, "EPT pointer", eptp, "bits 5:3 must be 3 (a 4-level page walk)");
-  RULE(!(eptp & (1u << 6)) || (cap & (1u << 21)), "EPT pointer", eptp,
-       "bit 6 (accessed and dirty flags) must be 0 unless IA32_VMX_EPT_VPID_CAP bit 21 is 1");
-  RULE(!(eptp & 0xF80) && !beyond_phys(eptp, env.maxphyaddr), "EPT pointer", eptp,
-       "bits 11:7 and bits beyond the physical-address width must be 0");
+  const char* why = eptp_problem(f.ctl.eptp, env.caps.value(kVmxEptVpidCap), env.maxphyaddr);
+  RULE(!why, "EPT pointer", f.ctl.eptp, why);
   return true;
 }
 

@@ -61,14 +61,7 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
              "vmentry failed: VMfailValid 8 (invalid host-state field) - " + describe(why));
     return fail(c, VmInstructionError::VMENTRY_INVALID_HOST_STATE);
   }
-  // From here on a failure ends in the host with a VM-entry failure exit (SDM 26.7).
-  if (!check_guest_state(f, env, why))
-    return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_INVALID_GUEST_STATE), why.qualification, &why);
-  load_guest_state(c, f);
-  if (const long bad = load_msr_list(c, f.ctl.entry_msr_load, f.ctl.entry_msr_load_count); bad >= 0)
-    return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_MSR_LOAD), static_cast<uint64_t>(bad) + 1, nullptr);
-
-  if (launch) mem_.write(current_vmcs_ + kVmcsLaunchStateOffset, 4, kLaunchStateLaunched);
+  // The controls the guest runs with (and a failure below exits with).
   gc_ = GuestControls{.pin = f.ctl.pin,
                       .proc = f.ctl.proc,
                       .proc2 = f.ctl.proc2,
@@ -92,7 +85,17 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
                       .timer_value = f.guest.preemption_timer,
                       .timer_start = c.clock,
                       .ple_gap = f.ctl.ple_gap,
-                      .ple_window = f.ctl.ple_window};
+                      .ple_window = f.ctl.ple_window,
+                      .eptp = f.ctl.eptp,
+                      .vpid = f.ctl.vpid};
+  // From here on a failure ends in the host with a VM-entry failure exit (SDM 26.7).
+  if (!check_guest_state(f, env, why))
+    return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_INVALID_GUEST_STATE), why.qualification, &why);
+  load_guest_state(c, f);
+  if (const long bad = load_msr_list(c, f.ctl.entry_msr_load, f.ctl.entry_msr_load_count); bad >= 0)
+    return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_MSR_LOAD), static_cast<uint64_t>(bad) + 1, nullptr);
+
+  if (launch) mem_.write(current_vmcs_ + kVmcsLaunchStateOffset, 4, kLaunchStateLaunched);
   ple_started_ = false;
   non_root_ = c.non_root = true;
   c.vmx_tsc_offset = (f.ctl.proc & ctl::PROC_USE_TSC_OFFSETTING) ? f.ctl.tsc_offset : 0;
@@ -214,9 +217,7 @@ void VmxUnit::load_guest_state(Cpu& c, const EntryFields& f) {
     for (unsigned k = 0; k < 4; ++k)
       c.pdpte[k] = ept ? g.pdpte[k] : mem_.read((g.cr3 & 0xFFFF'FFE0ull) + 8 * k, 8);
   }
-  // Without VPIDs every VM entry invalidates the linear and combined mappings (SDM 28.3.3.1);
-  // tagged translations come with the memory-virtualisation issue.
-  c.state_changed();
+  enter_guest_context(c);
 }
 
 long VmxUnit::load_msr_list(Cpu& c, uint64_t addr, uint32_t count) {

@@ -16,6 +16,7 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   wr(vmcs_slot(F::EXIT_REASON), e.reason);
   wr(vmcs_slot(F::EXIT_QUALIFICATION), e.qualification);
   wr(vmcs_slot(F::EXIT_GUEST_LINEAR_ADDRESS), e.guest_linear_valid ? e.guest_linear : 0);
+  if (e.guest_physical_valid) wr(vmcs_slot(F::GUEST_PHYSICAL_ADDRESS), e.guest_physical);
   wr(vmcs_slot(F::VMEXIT_INTERRUPTION_INFORMATION), e.intr_info);
   wr(vmcs_slot(F::VMEXIT_INTERRUPTION_ERROR_CODE), e.intr_error);
   // An exit during delivery of a software interrupt or exception reports its length (27.2.4).
@@ -167,7 +168,7 @@ void VmxUnit::load_host_state(Cpu& c) {
   c.interrupt_shadow = c.shadow_armed = false;
   if ((c.s.cr0 & cr0::PG) && (c.s.cr4 & cr4::PAE) && !wide)
     for (unsigned k = 0; k < 4; ++k) c.pdpte[k] = mem_.read((c.s.cr3 & 0xFFFF'FFE0ull) + 8 * k, 8);
-  c.state_changed();
+  enter_host_context(c);
   // The VM-exit MSR-load list; a failure there is a VMX abort (27.7): the abort indicator is
   // written and the processor shuts down.
   const long bad = load_msr_list(c, rd(vmcs_slot(F::CTRL_VMEXIT_MSR_LOAD_ADDRESS)),

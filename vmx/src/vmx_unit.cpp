@@ -16,10 +16,6 @@
 namespace vp {
 namespace {
 
-// CR0.PE = 0, RFLAGS.VM = 1 or compatibility mode: every VMX instruction is #UD there.
-bool vmx_mode_excluded(const Cpu& c) {
-  return !(c.s.cr0 & cr0::PE) || (c.s.rflags & rf::VM) || ((c.s.efer & efer::LMA) && !(c.s.seg[CS].ar & ar::L));
-}
 
 // The register operand k (the VMREAD/VMWRITE field encoding) as `size` bytes.
 uint64_t get_operand_register(Cpu& c, const Insn& i, unsigned k, unsigned size) {
@@ -44,6 +40,8 @@ void VmxUnit::reset() {
 }
 
 bool VmxUnit::cr_value_allowed(unsigned cr, uint64_t value) const {
+  // A guest with "unrestricted guest" may clear CR0.PE and CR0.PG (SDM Vol. 3C 25.3, 23.8).
+  if (cr == 0 && non_root_ && (gc_.proc2 & ctl::PROC2_UNRESTRICTED_GUEST)) value |= cr0::PE | cr0::PG;
   return cr == 0 ? caps_.cr0_allowed(value) : caps_.cr4_allowed(value);
 }
 
@@ -133,9 +131,9 @@ Exec VmxUnit::execute(Cpu& c, const Insn& i) {
     case ZYDIS_MNEMONIC_VMFUNC: r = c.ud(); break;
     case ZYDIS_MNEMONIC_VMLAUNCH:
     case ZYDIS_MNEMONIC_VMRESUME: r = vmlaunch_vmresume(c, i, i.mnemonic == ZYDIS_MNEMONIC_VMLAUNCH); break;
-    // INVEPT / INVVPID: #UD while "enable EPT" / "enable VPID" are not reported (SDM INVEPT,
-    // INVVPID); they come with the memory-virtualisation issue.
-    default: r = not_yet(c, i, "EPT and VPID are not reported yet, issue 7"); break;
+    case ZYDIS_MNEMONIC_INVEPT: r = invept(c, i); break;
+    case ZYDIS_MNEMONIC_INVVPID: r = invvpid(c, i); break;
+    default: r = not_yet(c, i, "not a VMX instruction the model knows"); break;
   }
   // A VM entry or exit reports itself (vmentry / vmexit events); flags then belong to the guest.
   if (c.trace && r != Exec::VmTransition) {

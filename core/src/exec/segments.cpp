@@ -62,7 +62,7 @@ Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext,
   c.s.cpl = static_cast<uint8_t>(new_cpl);
   if (Exec r = load_data_segment(c, SS, nss); r != Exec::Ok) {
     c.s.cpl = save_cpl;
-    c.fault = {kTS, true, static_cast<uint32_t>((nss & 0xFFFC) | ext)};
+    if (c.fault.vector != kVmExitPending) c.fault = {kTS, true, static_cast<uint32_t>((nss & 0xFFFC) | ext)};
     return r;
   }
   c.s.regs[4] = nesp;

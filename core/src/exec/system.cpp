@@ -32,9 +32,8 @@ Exec need_cpl0(Cpu& c) { return c.s.cpl == 0 ? Exec::Ok : c.gp(0); }
 Exec load_pdptes(Cpu& c, uint64_t cr3) {
   // PAE paging: the four PDPTEs are loaded with CR3 (SDM Vol. 3 4.4.1); reserved bits #GP.
   uint64_t e[4];
-  const uint64_t base = cr3 & 0xFFFFFFE0ull;
+  if (Exec r = read_pdptes(c, cr3 & 0xFFFFFFE0ull, e); r != Exec::Ok) return r;
   for (unsigned k = 0; k < 4; ++k) {
-    e[k] = c.mem.read(base + 8 * k, 8);
     const uint64_t rsvd = 0x1E6ull | (~((1ull << c.model.maxphyaddr) - 1) & ~0xFFFull);
     if ((e[k] & 1) && (e[k] & rsvd)) return c.gp(0);
   }
@@ -521,13 +520,9 @@ Exec exec_invlpg(Cpu& c, const Insn& i) {
   if (c.vm_intercept(i, Intercept::Invlpg)) return Exec::VmTransition;
   uint64_t la = c.seg_base[i.seg] + ea_of(c, i);
   if (!c.long64) la &= 0xFFFFFFFF;
-  // INVLPG of a non-canonical address is a no-op (SDM INVLPG). Any tag of the slot that
-  // names this page (for either privilege) drops the whole entry.
-  TlbEntry& e = tlb_slot(c, la);
-  const uint64_t vpn = la >> 12;
-  const auto names_page = [vpn](uint64_t tag) { return tag != ~0ull && (tag >> 1) == vpn; };
-  if (names_page(e.tag_r) || names_page(e.tag_w) || names_page(e.tag_x)) e = TlbEntry{};
-  ++c.fetch_epoch;
+  // INVLPG of a non-canonical address is a no-op (SDM INVLPG). The page's translation goes
+  // for both privileges, for the current VPID and every EPT context (SDM Vol. 3C 28.3.3.1).
+  if (!c.long64 || canonical(la)) c.invalidate_page(la);
   return Exec::Ok;
 }
 

@@ -47,6 +47,10 @@ enum class StopReason : uint8_t {
 enum Vector : uint8_t {
   kDE = 0, kDB = 1, kNMI = 2, kBP = 3, kOF = 4, kBR = 5, kUD = 6, kNM = 7, kDF = 8,
   kTS = 10, kNP = 11, kSS = 12, kGP = 13, kPF = 14, kMF = 16, kAC = 17, kMC = 18, kXM = 19,
+  // Not an exception: Cpu::fault holds this when an access caused a VM exit (an EPT violation
+  // or misconfiguration) that VmxInterface::take_pending_exit performs where the exception
+  // would have been delivered.
+  kVmExitPending = 0xFF,
 };
 
 struct PendingFault {
@@ -71,13 +75,26 @@ class InterruptController {
   virtual void write_tpr(uint8_t tpr) = 0;
 };
 
+// What a cached translation is tagged with besides its linear page (SDM Vol. 3C 28.3.1):
+// bits 15:0 the VPID, bits 18:16 an EPT context (a slot for one EPTRTA, 0 = no EPT), bit 19
+// set for guest-physical mappings (EPT with guest paging off: tagged by EPTRTA only).
+namespace tlbctx {
+inline constexpr uint32_t kGuestPhysical = 1u << 19;
+inline constexpr uint16_t vpid(uint32_t ctx) { return static_cast<uint16_t>(ctx); }
+inline constexpr unsigned ept(uint32_t ctx) { return (ctx >> 16) & 7; }
+inline constexpr unsigned kKeyShift = 37;  // where the context sits in a TLB key (tlb_key)
+}  // namespace tlbctx
+
 // Software TLB entry: one direct-mapped slot caching a linear page's translation. Tags are
-// (linear page << 1 | user) so a user access never hits a supervisor-only fill.
+// (linear page << 1 | user | context << 37) so a user access never hits a supervisor-only
+// fill and one VPID or EPT context never hits another's.
 struct TlbEntry {
   uint64_t tag_r = ~0ull, tag_w = ~0ull, tag_x = ~0ull;
   uint8_t* host_r = nullptr;  // RAM page for reads/fetches, nullptr for MMIO / non-RAM
   uint8_t* host_w = nullptr;  // RAM page for writes, nullptr also for pages holding decoded code
-  uint64_t pa = 0;            // physical page
+  uint64_t pa = 0;            // (host-)physical page
+  uint64_t lpage = ~0ull;     // linear address bits 47:12
+  uint32_t ctx = 0;           // tlbctx
   bool global = false;
 };
 
@@ -108,7 +125,40 @@ class Cpu {
   void state_changed();
   // Recomputes the derived mode only (after a segment load); no TLB flush.
   void update_mode();
+  // MOV CR3, CR0/CR4 paging changes: the linear and combined mappings of the current VPID,
+  // for all EPT contexts, except global ones when include_global is false (SDM Vol. 3
+  // 4.10.4.1, Vol. 3C 28.3.3.1).
   void flush_tlb(bool include_global = true);
+  // INVLPG, #PF: the current VPID's mappings of one linear page, global ones too.
+  void invalidate_page(uint64_t la);
+  // Drops every cached translation for which keep(entry) is false (VMX invalidations).
+  template <class Keep>
+  void invalidate_tlb_unless(Keep keep) {
+    ++fetch_epoch;
+    unsigned kept = 0;
+    for (unsigned k = 0; k < tlb_live_n_; ++k) {
+      const uint16_t idx = tlb_live_[k];
+      if (keep(static_cast<const TlbEntry&>(tlb[idx]))) {
+        tlb_live_[kept++] = idx;
+        continue;
+      }
+      tlb[idx] = TlbEntry{};
+      tlb_live_bits_[idx >> 6] &= ~(1ull << (idx & 63));
+    }
+    tlb_live_n_ = kept;
+  }
+  // The context translations made now are tagged with: the VPID and EPT context VMX sets
+  // (0 and 0 in root operation), and whether guest paging is off under EPT (update_mode).
+  uint16_t tlb_vpid = 0;
+  uint8_t tlb_ept = 0;
+  uint32_t tlb_ctx = 0;
+  uint64_t tlb_key_bits = 0;  // tlb_ctx << tlbctx::kKeyShift
+  // Guest-physical addresses go through EPT (VmxInterface::translate_guest_physical).
+  bool ept_active = false;
+  // Opt-in diagnostic (`run --check-stale-tlb`): every use of a cached translation is checked
+  // against the paging structures, and a use the structures no longer support is reported.
+  bool stale_check = false;
+  uint64_t stale_uses = 0;  // uses reported so far
   // Any change that can alter how a linear code address is fetched (TLB flush, INVLPG,
   // mode, CPL or segment change) bumps this; chained fetches require it unchanged.
   uint64_t fetch_epoch = 0;

@@ -12,6 +12,8 @@ namespace vp {
 Exec read_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t& value);
 // A register destination of 4 bytes is zero-extended to 64 bits, as every 32-bit write.
 Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t value);
+// `size` bytes at byte `offset` into memory operand k (the 128-bit INVEPT/INVVPID descriptors).
+Exec read_memory_operand(Cpu& c, const Insn& i, unsigned k, uint64_t offset, unsigned size, uint64_t& value);
 // The memory operand's effective address (offset within its segment, address-size masked).
 uint64_t effective_address(const Cpu& c, const Insn& i);
 // The linear address of the memory operand (segment base added, truncated outside 64-bit mode).

@@ -18,6 +18,28 @@ enum class Intercept : uint8_t {
   DescriptorTable,  // LGDT LIDT LLDT LTR SGDT SIDT SLDT STR
 };
 
+// How a guest-physical address is being used, for EPT (SDM Vol. 3C 28.2.3, 27.2.1).
+enum class GpaUse : uint8_t {
+  Final,            // the translation of a linear address (or the address itself, paging off)
+  PagingStructure,  // a guest paging-structure entry read while translating `linear`
+  Pdpte,            // loading the PAE PDPTE registers (MOV to CR0/CR3/CR4): no linear address
+};
+
+struct GuestPhysicalAccess {
+  uint64_t gpa = 0;
+  uint64_t linear = 0;  // the linear address being translated (not for Pdpte)
+  uint8_t access = 0;   // 0 read, 1 write, 2 instruction fetch (core Access)
+  GpaUse use = GpaUse::Final;
+  bool dry = false;     // look only: no accessed/dirty flags set, no VM exit recorded
+};
+
+// Rights of a guest-physical translation (VmxInterface::translate_guest_physical).
+namespace gpa_perm {
+inline constexpr uint8_t kRead = 1, kWrite = 2, kExecute = 4;
+inline constexpr uint8_t kWriteCached = 8;  // writable with nothing left to record (EPT dirty flag)
+inline constexpr uint8_t kAll = 15;
+}  // namespace gpa_perm
+
 class VmxInterface {
  public:
   virtual ~VmxInterface() = default;
@@ -57,6 +79,15 @@ class VmxInterface {
   // before each guest instruction (and while the guest is halted) and after each one retires.
   virtual bool before_instruction(Cpu& c) = 0;
   virtual bool after_instruction(Cpu& c) = 0;
+
+  // --- EPT (Cpu::ept_active) -------------------------------------------------------------
+  // Translates a guest-physical access to a host-physical address and gives the rights the
+  // translation grants (gpa_perm). False: the access causes an EPT violation or
+  // misconfiguration; unless `dry`, that VM exit is now pending and Cpu::fault holds
+  // kVmExitPending.
+  virtual bool translate_guest_physical(Cpu& c, const GuestPhysicalAccess& a, uint64_t& hpa, uint8_t& perms) = 0;
+  // Performs the pending VM exit (from where the exception would have been delivered).
+  virtual void take_pending_exit(Cpu& c) = 0;
 };
 
 }  // namespace vp

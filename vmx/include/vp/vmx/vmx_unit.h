@@ -19,6 +19,12 @@ inline constexpr uint64_t kInvalidVmcsPointer = ~0ull;  // FFFFFFFF_FFFFFFFFH
 // whatever memory held; zeroed memory reads as "clear" (docs/vmcs-layout.md).
 inline constexpr uint32_t kLaunchStateClear = 0, kLaunchStateLaunched = 1;
 
+// CR0.PE = 0, RFLAGS.VM = 1 or compatibility mode: VMX instructions other than VMCALL are
+// #UD there, before any VM exit (SDM Vol. 3C chapter 30).
+inline bool vmx_mode_excluded(const Cpu& c) {
+  return !(c.s.cr0 & cr0::PE) || (c.s.rflags & rf::VM) || ((c.s.efer & efer::LMA) && !(c.s.seg[CS].ar & ar::L));
+}
+
 struct EntryFields;
 struct CheckFailure;
 
@@ -28,6 +34,8 @@ struct VmExitEvent {
   uint64_t qualification = 0;
   uint64_t guest_linear = 0;
   bool guest_linear_valid = false;
+  uint64_t guest_physical = 0;   // EPT violations and misconfigurations (27.2.1)
+  bool guest_physical_valid = false;
   uint32_t intr_info = 0, intr_error = 0;  // VM-exit interruption information / error code
   uint32_t insn_len = 0, insn_info = 0;
   uint64_t guest_rip = 0;        // the RIP saved in the guest-state area
@@ -50,6 +58,8 @@ struct GuestControls {
   uint32_t timer_value = 0;
   uint64_t timer_start = 0;  // Cpu::clock at VM entry
   uint32_t ple_gap = 0, ple_window = 0;
+  uint64_t eptp = 0;
+  uint16_t vpid = 0;
 };
 
 class VmxUnit final : public VmxInterface {
@@ -71,6 +81,8 @@ class VmxUnit final : public VmxInterface {
   bool intercept_task_switch(Cpu& c, uint16_t selector, unsigned source) override;
   bool before_instruction(Cpu& c) override;
   bool after_instruction(Cpu& c) override;
+  bool translate_guest_physical(Cpu& c, const GuestPhysicalAccess& a, uint64_t& hpa, uint8_t& perms) override;
+  void take_pending_exit(Cpu& c) override;
 
   // Called with one line per VM entry, VM exit and failed VM entry, as it happens
   // (`vanderpool run --show-vmx`): "vmexit CPUID qual 0x0 guest rip 0x1234 ...".
@@ -100,6 +112,14 @@ class VmxUnit final : public VmxInterface {
   Exec vmwrite(Cpu& c, const Insn& i);
   Exec vmcall(Cpu& c, const Insn& i);
   Exec vmlaunch_vmresume(Cpu& c, const Insn& i, bool launch);
+  Exec invept(Cpu& c, const Insn& i);
+  Exec invvpid(Cpu& c, const Insn& i);
+  // The translation context (VPID, EPT) of the guest after a VM entry, of the host after a VM
+  // exit, with the invalidations the transition makes (SDM Vol. 3C 28.3.3.1).
+  void enter_guest_context(Cpu& c);
+  void enter_host_context(Cpu& c);
+  // The TLB's EPT-context number for an EPTRTA (1..7), reusing the oldest when all are taken.
+  uint8_t ept_context(Cpu& c, uint64_t eptrta);
   // VM entry after the VMLAUNCH/VMRESUME instruction checks (SDM Vol. 3C chapter 26).
   Exec vm_entry(Cpu& c, bool launch);
   void load_guest_state(Cpu& c, const EntryFields& f);
@@ -136,6 +156,9 @@ class VmxUnit final : public VmxInterface {
   uint64_t vmxon_ptr_ = kInvalidVmcsPointer;
   uint64_t current_vmcs_ = kInvalidVmcsPointer;
   GuestControls gc_;
+  uint64_t ept_contexts_[8] = {};  // EPTRTA of each TLB EPT context (index 0: none)
+  unsigned ept_context_next_ = 1;
+  VmExitEvent pending_exit_;        // an EPT violation or misconfiguration awaiting take_pending_exit
   bool injecting_ = false;
   bool mtf_armed_ = false;
   bool host_nmi_blocked_ = false;  // the processor's NMI blocking while the guest has virtual NMIs
