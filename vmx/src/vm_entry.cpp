@@ -181,10 +181,10 @@ Exec VmxUnit::entry_failure(Cpu& c, const EntryFields& f, uint32_t reason, uint6
 void VmxUnit::load_guest_state(Cpu& c, const EntryFields& f) {
   const GuestState& g = f.guest;
   const bool ia32e = f.ctl.entry & ctl::ENTRY_IA32E_MODE_GUEST;
-  // CR0: ET stays 1 and bits the model does not implement stay 0 (SDM 26.3.2.1).
-  constexpr uint64_t kCr0Bits = cr0::PE | cr0::MP | cr0::EM | cr0::TS | cr0::NE | cr0::WP | cr0::AM | cr0::NW |
-                                cr0::CD | cr0::PG;
-  c.s.cr0 = (g.cr0 & kCr0Bits) | cr0::ET;
+  // CR0: ET, NW, CD and the reserved bits are never modified by VM entry (SDM 26.3.2.1); ET
+  // is always 1 here.
+  constexpr uint64_t kCr0Bits = cr0::PE | cr0::MP | cr0::EM | cr0::TS | cr0::NE | cr0::WP | cr0::AM | cr0::PG;
+  c.s.cr0 = (g.cr0 & kCr0Bits) | (c.s.cr0 & (cr0::NW | cr0::CD)) | cr0::ET;
   c.s.cr3 = g.cr3;
   c.s.cr4 = g.cr4;
   if (f.ctl.entry & ctl::ENTRY_LOAD_DEBUG_CONTROLS) {
