@@ -38,6 +38,7 @@ struct RunOptions {
   bool log_unclaimed = false;
   bool dump_vmcs = false;
   bool show_vmx = false;
+  bool check_stale_tlb = false;
   std::string save_ram;
 };
 
@@ -138,10 +139,14 @@ int run(const RunOptions& o) {
     return kExitBadImage;
   }
   cpu.state_changed();
+  cpu.stale_check = o.check_stale_tlb;
 
   const vp::StopReason why = cpu.run(o.max_insns ? o.max_insns : ~0ull);
   std::fflush(stdout);
   if (o.dump_vmcs) vpcli::print_vmx_state(stderr, machine.vmx, mem, false);
+  if (o.check_stale_tlb && !o.quiet)
+    std::fprintf(stderr, "vanderpool: --check-stale-tlb: %llu use%s of stale translations\n",
+                 static_cast<unsigned long long>(cpu.stale_uses), cpu.stale_uses == 1 ? "" : "s");
   if (!o.save_ram.empty()) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> ram(std::fopen(o.save_ram.c_str(), "wb"), std::fclose);
     std::vector<uint8_t> page(vp::kPageSize);
@@ -192,6 +197,8 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--trace", o.trace, "Write JSON Lines events (exceptions, interrupts, mode changes, stop) to FILE");
   run_cmd->add_flag("--log-unclaimed-io", o.log_unclaimed, "Log guest accesses to ports no device claims");
   run_cmd->add_flag("--show-vmx", o.show_vmx, "Print every VM entry and VM exit as it happens (stderr)");
+  run_cmd->add_flag("--check-stale-tlb", o.check_stale_tlb,
+                    "Report each use of a cached translation that the paging structures (and EPT) no longer give");
   run_cmd->add_flag("--dump-vmcs", o.dump_vmcs, "At the stop, print the VMX state and the current VMCS (stderr)");
   run_cmd->add_option("--save-ram", o.save_ram, "At the stop, write guest RAM (physical address 0 up) to FILE");
   vpcli::VmcsDumpArgs vd;

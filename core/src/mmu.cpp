@@ -213,23 +213,26 @@ void check_cached_use(Cpu& c, const TlbEntry& e, uint64_t la, Access acc, bool u
   if (fresh && (hpa & ~0xFFFull) == e.pa && (perms & need)) return;
   ++c.stale_uses;
   static const char* kAccess[] = {"read", "write", "fetch"};
-  char m[256];
-  if (fresh)
-    std::snprintf(m, sizeof m,
-                  "stale translation: %s of linear 0x%llx at rip 0x%llx used cached page 0x%llx (VPID %u, EPT context %u); "
-                  "the paging structures now give 0x%llx%s",
-                  kAccess[static_cast<int>(acc)], static_cast<unsigned long long>(la),
-                  static_cast<unsigned long long>(c.insn_rip), static_cast<unsigned long long>(e.pa), tlbctx::vpid(e.ctx),
-                  tlbctx::ept(e.ctx), static_cast<unsigned long long>(hpa & ~0xFFFull),
-                  (perms & need) ? "" : " without that right");
+  char tag[64];
+  if (e.ctx & tlbctx::kGuestPhysical)
+    std::snprintf(tag, sizeof tag, "guest-physical mapping, EPT context %u", tlbctx::ept(e.ctx));
+  else if (tlbctx::ept(e.ctx))
+    std::snprintf(tag, sizeof tag, "VPID %u, EPT context %u", tlbctx::vpid(e.ctx), tlbctx::ept(e.ctx));
   else
-    std::snprintf(m, sizeof m,
-                  "stale translation: %s of linear 0x%llx at rip 0x%llx used cached page 0x%llx (VPID %u, EPT context %u); "
-                  "the paging structures now fault",
-                  kAccess[static_cast<int>(acc)], static_cast<unsigned long long>(la),
-                  static_cast<unsigned long long>(c.insn_rip), static_cast<unsigned long long>(e.pa), tlbctx::vpid(e.ctx),
-                  tlbctx::ept(e.ctx));
-  c.log_msg(m);
+    std::snprintf(tag, sizeof tag, "VPID %u", tlbctx::vpid(e.ctx));
+  char now[64];
+  if (!fresh) std::snprintf(now, sizeof now, "fault");
+  else std::snprintf(now, sizeof now, "give 0x%llx%s", static_cast<unsigned long long>(hpa & ~0xFFFull),
+                     (perms & need) ? "" : " without that right");
+  char m[256];
+  std::snprintf(m, sizeof m, "stale translation: %s of linear 0x%llx at rip 0x%llx used cached page 0x%llx (%s); %s now %s",
+                kAccess[static_cast<int>(acc)], static_cast<unsigned long long>(la),
+                static_cast<unsigned long long>(c.insn_rip), static_cast<unsigned long long>(e.pa), tag,
+                c.ept_active ? "the paging structures and EPT" : "the paging structures", now);
+  // The first uses are told; a loop over a stale page would repeat them without end.
+  constexpr uint64_t kTold = 10;
+  if (c.stale_uses <= kTold) c.log_msg(m);
+  if (c.stale_uses == kTold) c.log_msg("stale translation: further uses are counted, not shown");
   if (c.trace) {
     char f[160];
     std::snprintf(f, sizeof f, "\"linear\":\"0x%llx\",\"cached\":\"0x%llx\",\"fresh\":%s", static_cast<unsigned long long>(la),
