@@ -7,6 +7,11 @@
 ;          VMCALL 1 (print RBX), VMCALL 0 (stop)
 ;   host:  VM-exit handler that saves the guest's registers, dispatches on the exit reason,
 ;          advances the guest RIP by the VM-exit instruction length, and VMRESUMEs.
+;   EPT:   the guest's physical memory starts unmapped. Each first touch of a 4-KiB page
+;          (an instruction fetch, a data access, or the processor reading the guest's page
+;          tables) is an EPT violation; the handler maps that page to the same host-physical
+;          page and resumes the guest at the same instruction, which now succeeds. VPID 1
+;          tags the guest's translations, so VM exits and entries need not flush them.
 ;
 ; It exits through isa-debug-exit with 0x10 (status 33) when the guest stops, or with 0x7F
 ; (status 255) on any failure, after printing why. `vanderpool run --show-vmx` shows each VM
@@ -26,11 +31,21 @@ TSS       equ 0x208000
 STACK_TOP equ 0x280000               ; the hypervisor's stack before VMLAUNCH
 EXIT_STACK equ 0x288000              ; HOST_RSP: where each VM exit starts
 GUEST_STACK equ 0x290000
+EPT_PML4  equ 0x210000               ; EPT paging structures (SDM 28.2.2): PML4, PDPT, PD for
+EPT_PDPT  equ 0x211000               ; the first GiB of guest-physical space, then page
+EPT_PD    equ 0x212000               ; tables taken from a pool as pages are mapped
+EPT_PT_POOL equ 0x213000
+EPT_PT_POOL_END equ 0x223000
+EPT_LEAF  equ 7 | (6 << 3)           ; read, write, execute; write-back memory type
 
 ; VMCS field encodings (SDM Vol. 3D Appendix B)
+VPID               equ 0x0000
+EPT_POINTER        equ 0x201A
+GUEST_PHYSICAL_ADDRESS equ 0x2400
 VMCS_LINK_POINTER  equ 0x2800
 PIN_CONTROLS       equ 0x4000
 PROC_CONTROLS      equ 0x4002
+PROC2_CONTROLS     equ 0x401E
 EXCEPTION_BITMAP   equ 0x4004
 EXIT_CONTROLS      equ 0x400C
 ENTRY_CONTROLS     equ 0x4012
@@ -184,9 +199,27 @@ entry64:
     call  adjust
     vmw   PIN_CONTROLS, rax
     mov   ecx, 0x48E                    ; IA32_VMX_TRUE_PROCBASED_CTLS
-    mov   esi, (1 << 7) | (1 << 24)     ; HLT exiting, unconditional I/O exiting
-    call  adjust
+    mov   esi, (1 << 7) | (1 << 24) | (1 << 31) ; HLT exiting, unconditional I/O exiting,
+    call  adjust                        ; activate secondary controls
     vmw   PROC_CONTROLS, rax
+    mov   ecx, 0x48B                    ; IA32_VMX_PROCBASED_CTLS2
+    mov   esi, (1 << 1) | (1 << 5)      ; enable EPT, enable VPID
+    call  adjust
+    and   eax, (1 << 1) | (1 << 5)
+    cmp   eax, (1 << 1) | (1 << 5)
+    lea   rsi, [rel s_no_ept]
+    jne   fatal
+    vmw   PROC2_CONTROLS, rax
+    vmw   VPID, 1
+    ; The EPT: a PML4 entry and a PDPT entry for the first GiB, an empty PD (25.x, 28.2.2).
+    mov   edi, EPT_PML4
+    mov   ecx, (EPT_PT_POOL_END - EPT_PML4) / 8
+    xor   eax, eax
+    rep   stosq
+    mov   qword [EPT_PML4], EPT_PDPT | 7
+    mov   qword [EPT_PDPT], EPT_PD | 7
+    mov   qword [ept_next_pt], EPT_PT_POOL
+    vmw   EPT_POINTER, EPT_PML4 | 6 | (3 << 3) ; write-back structures, 4-level walk
     mov   ecx, 0x48F                    ; IA32_VMX_TRUE_EXIT_CTLS
     mov   esi, 1 << 9                   ; host address-space size (64-bit host)
     call  adjust
@@ -305,6 +338,8 @@ vm_exit_handler:
     je    .hlt
     cmp   ebx, 18
     je    .vmcall
+    cmp   ebx, 48
+    je    .ept_violation
     lea   rsi, [rel s_unexpected]
     call  puts
     mov   rax, rbx
@@ -376,8 +411,59 @@ vm_exit_handler:
     call  put_dec
     lea   rsi, [rel s_exits]
     call  puts
+    mov   rax, [ept_maps]
+    call  put_dec
+    lea   rsi, [rel s_ept_count]
+    call  puts
     mov   al, 0x10                      ; exit status (0x10 << 1) | 1 = 33
     jmp   exit
+
+.ept_violation:                         ; map the page and retry the access (28.2.3.2)
+    mov   eax, GUEST_PHYSICAL_ADDRESS
+    vmread r12, rax
+    mov   eax, EXIT_QUALIFICATION
+    vmread r13, rax
+    lea   rsi, [rel s_ept]
+    call  puts
+    mov   rax, r12
+    call  put_hex
+    mov   eax, r13d                     ; bit 7: linear address valid, bit 8: its translation
+    and   eax, (1 << 7) | (1 << 8)
+    lea   rsi, [rel s_ept_data]
+    cmp   eax, (1 << 7) | (1 << 8)
+    je    .ept_kind
+    lea   rsi, [rel s_ept_table]
+.ept_kind:
+    call  puts
+    cmp   r12, 0x40000000               ; only the first GiB has a PD
+    lea   rsi, [rel s_ept_range]
+    jae   fatal
+    mov   rax, r12
+    shr   rax, 21
+    lea   rdi, [EPT_PD + rax*8]         ; the PDE for the 2-MiB region
+    mov   rdx, [rdi]
+    test  edx, 7
+    jnz   .have_pt
+    mov   rdx, [ept_next_pt]            ; a new page table (zeroed above)
+    cmp   rdx, EPT_PT_POOL_END
+    lea   rsi, [rel s_ept_pool]
+    jae   fatal
+    add   qword [ept_next_pt], 0x1000
+    or    rdx, 7
+    mov   [rdi], rdx
+.have_pt:
+    and   rdx, ~0xFFF
+    mov   rax, r12
+    shr   rax, 12
+    and   eax, 511
+    mov   rcx, r12
+    and   rcx, ~0xFFF
+    or    rcx, EPT_LEAF                 ; identity: guest-physical = host-physical
+    mov   [rdx + rax*8], rcx
+    inc   qword [ept_maps]
+    ; No INVEPT: a translation that caused an EPT violation is never cached (28.3.3.1), and
+    ; the guest retries the same instruction (the exit saved its RIP, not the next one).
+    jmp   .resume
 
 .next:                                  ; skip the instruction that exited, then VMRESUME
     mov   eax, GUEST_RIP
@@ -386,6 +472,7 @@ vm_exit_handler:
     vmread rdx, rcx
     add   rbx, rdx
     vmwrite rax, rbx
+.resume:
     pop   rax
     pop   rbx
     pop   rcx
@@ -538,7 +625,14 @@ s_unexpected:   db "hypervisor: unexpected VM exit, reason ", 0
 s_guest_hlt:    db "hypervisor: the guest executed HLT", 13, 10, 0
 s_hypercall:    db "hypervisor: VMCALL 1 from the guest, RBX = ", 0
 s_stop:     db "hypervisor: the guest asked to stop after ", 0
-s_exits:    db " VM exits", 13, 10, 0
+s_exits:    db " VM exits", 13, 10, "hypervisor: ", 0
+s_ept_count: db " guest pages mapped on demand", 13, 10, 0
+s_no_ept:   db "hypervisor: no EPT or VPID (IA32_VMX_PROCBASED_CTLS2)", 13, 10, 0
+s_ept:      db "hypervisor: EPT violation at guest-physical ", 0
+s_ept_data: db ": mapped the page", 13, 10, 0
+s_ept_table: db " (the guest's page tables): mapped the page", 13, 10, 0
+s_ept_range: db "hypervisor: guest-physical address beyond the first GiB", 13, 10, 0
+s_ept_pool: db "hypervisor: out of EPT page tables", 13, 10, 0
 s_exc:      db "hypervisor: unexpected exception ", 0
 s_crlf:     db 13, 10, 0
 s_shutdown: db "Shutdown"
@@ -561,6 +655,8 @@ seg_base:   dq 0, 0, 0, 0, 0, 0, 0, TSS
 load_end:
 absolute load_end                       ; BSS: zeroed by the loader
 exits:      resq 1
+ept_maps:   resq 1
+ept_next_pt: resq 1
 g_vendor:   resb 16
 numbuf:     resb 12
 onechar:    resb 2
