@@ -282,6 +282,10 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   pa_out = hpa;
   slot = entry_for(c, hpa, la);
   slot.global = w.global && (c.s.cr4 & cr4::PGE);
+  if (w.page_mask != 0xFFF) {
+    slot.page_shift = static_cast<uint8_t>(64 - __builtin_clzll(w.page_mask));
+    c.large_pieces_ = true;
+  }
   c.note_tlb_fill(static_cast<unsigned>(&slot - c.tlb));
   // Cache only the rights this translation proved, for this privilege. A supervisor access
   // to a user page under SMAP depends on EFLAGS.AC, which the tag does not hold: not cached.
@@ -379,13 +383,18 @@ void Cpu::flush_tlb(bool include_global) {
   });
 }
 
-void Cpu::invalidate_page(uint64_t la) {
+void Cpu::invalidate_linear(uint64_t la, uint16_t vpid) {
   ++fetch_epoch;
+  const uint64_t page = (la & 0x0000'FFFF'FFFF'F000ull) >> 12;
+  const auto linear_of = [vpid](const TlbEntry& e) {
+    return !(e.ctx & tlbctx::kGuestPhysical) && tlbctx::vpid(e.ctx) == vpid;
+  };
   TlbEntry& e = tlb_slot(*this, la);
-  if (e.lpage == ((la & 0x0000'FFFF'FFFF'F000ull) >> 12) && !(e.ctx & tlbctx::kGuestPhysical) &&
-      tlbctx::vpid(e.ctx) == tlb_vpid) {
-    e = TlbEntry{};  // (the slot stays on the live list; a later flush skips it quickly)
-  }
+  if (e.lpage == page && linear_of(e)) e = TlbEntry{};  // (stays on the live list)
+  if (large_pieces_)
+    invalidate_tlb_unless([&](const TlbEntry& t) {
+      return !(linear_of(t) && t.page_shift > 12 && ((t.lpage ^ page) >> (t.page_shift - 12)) == 0);
+    });
 }
 
 // --- segmentation --------------------------------------------------------------------

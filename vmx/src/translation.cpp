@@ -170,8 +170,7 @@ Exec VmxUnit::invvpid(Cpu& c, const Insn& i) {
   switch (type) {
     case 0: {
       if (!canonical48(d[1])) return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
-      const uint64_t page = (d[1] & 0x0000'FFFF'FFFF'F000ull) >> 12;
-      c.invalidate_tlb_unless([&](const TlbEntry& e) { return !(linear_of(e, vpid) && e.lpage == page); });
+      c.invalidate_linear(d[1], vpid);
       break;
     }
     case 1: c.invalidate_tlb_unless([&](const TlbEntry& e) { return !linear_of(e, vpid); }); break;

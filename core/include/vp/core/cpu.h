@@ -95,6 +95,7 @@ struct TlbEntry {
   uint64_t pa = 0;            // (host-)physical page
   uint64_t lpage = ~0ull;     // linear address bits 47:12
   uint32_t ctx = 0;           // tlbctx
+  uint8_t page_shift = 12;    // size of the guest page this 4-KiB piece belongs to (12, 21, 22, 30)
   bool global = false;
 };
 
@@ -130,7 +131,12 @@ class Cpu {
   // 4.10.4.1, Vol. 3C 28.3.3.1).
   void flush_tlb(bool include_global = true);
   // INVLPG, #PF: the current VPID's mappings of one linear page, global ones too.
-  void invalidate_page(uint64_t la);
+  void invalidate_page(uint64_t la) { invalidate_linear(la, tlb_vpid); }
+  // The linear and combined mappings of `vpid` for the page holding la (INVLPG, INVVPID
+  // individual-address). A large page is cached in 4-KiB pieces; every piece goes (SDM Vol. 3
+  // 4.10.2.3, 4.10.4.1: invalidation covers the whole translation the paging structures give).
+  void invalidate_linear(uint64_t la, uint16_t vpid);
+  bool large_pieces_ = false;  // a piece of a large page may be cached
   // Drops every cached translation for which keep(entry) is false (VMX invalidations).
   template <class Keep>
   void invalidate_tlb_unless(Keep keep) {
@@ -146,6 +152,7 @@ class Cpu {
       tlb_live_bits_[idx >> 6] &= ~(1ull << (idx & 63));
     }
     tlb_live_n_ = kept;
+    if (!kept) large_pieces_ = false;
   }
   // The context translations made now are tagged with: the VPID and EPT context VMX sets
   // (0 and 0 in root operation), and whether guest paging is off under EPT (update_mode).
