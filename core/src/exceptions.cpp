@@ -228,6 +228,7 @@ bool Cpu::deliver_exception() {
   if (f.vector == kVmExitPending) {  // the access was an EPT violation or misconfiguration
     vmx->take_pending_exit(*this);
     vectoring = {};
+    in_iret = false;
     return true;
   }
   if (f.vector == kPF) {
@@ -240,6 +241,7 @@ bool Cpu::deliver_exception() {
   }
   const bool ok = deliver(f.vector, EventKind::Exception, f.has_error || has_error_code(f.vector), f.error);
   delivering_ = 0;
+  in_iret = false;
   vectoring = {};
   return ok;
 }

@@ -1,51 +1,56 @@
 ; expect-exit: 1
-; expect-output: read, not present: exit 00000030 qual 0000000000000181 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000300000 rbx 0000000000000002
+; expect-output: read, not present: exit 00000030 qual 0000000000000181 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000300000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: write, read/execute page: exit 00000030 qual 00000000000001AA rip 000093C5 len 00 info 00000000 intr 00000000 lin 0000000000300008 rbx 0000000000000002
+; expect-output: write, read/execute page: exit 00000030 qual 00000000000001AA rip 00009647 len 00 info 00000000 intr 00000000 lin 0000000000300008 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300008
 ; expect-output: fetch, read/write page: exit 00000030 qual 000000000000019C rip 00300100 len 00 info 00000000 intr 00000000 lin 0000000000300100 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300100
-; expect-output: read, execute-only page: exit 00000030 qual 00000000000001A1 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000300000 rbx 0000000000000002
+; expect-output: read, execute-only page: exit 00000030 qual 00000000000001A1 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000300000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
 ; expect-output: fetch, execute-only page: exit 00000012 qual 0000000000000000 rip 00300100 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: read, read-only page: exit 00000012 qual 0000000000000000 rip 000093B3 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
-; expect-output: write-only page: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: read, read-only page: exit 00000012 qual 0000000000000000 rip 00009635 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
+; expect-output: write-only page: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: write/execute page: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: write/execute page: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: memory type 2: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: memory type 2: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: memory type 7: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: memory type 7: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: address bit 45: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: address bit 45: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: non-leaf PDE, bit 3: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: non-leaf PDE, bit 3: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000300000
-; expect-output: 2-MiB page, bit 12: exit 00000031 qual 0000000000000000 rip 000093B8 len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: 2-MiB page, bit 12: exit 00000031 qual 0000000000000000 rip 0000963A len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000400000
-; expect-output: 1-GiB page: exit 00000012 qual 0000000000000000 rip 000093B3 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
-; expect-output: 1-GiB page, bit 12: exit 00000031 qual 0000000000000000 rip 000093AB len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: 1-GiB page: exit 00000012 qual 0000000000000000 rip 00009635 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
+; expect-output: 1-GiB page, bit 12: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000001000
-; expect-output: read-only guest PD, A/D off: exit 00000012 qual 0000000000000000 rip 000093B3 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
-; expect-output: read-only guest PD, A/D on: exit 00000030 qual 00000000000000AA rip 000093AB len 00 info 00000000 intr 00000000 lin 00000000000093AB rbx 0000000000000002
+; expect-output: read-only guest PD, A/D off: exit 00000012 qual 0000000000000000 rip 00009635 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
+; expect-output: read-only guest PD, A/D on: exit 00000030 qual 00000000000000AA rip 0000962D len 00 info 00000000 intr 00000000 lin 000000000000962D rbx 0000000000000002
 ; expect-output:   gpa 0000000000203000
 ; expect-output:   EPT PTE of the guest PML4 0000000000201337
-; expect-output: read sets accessed: exit 00000012 qual 0000000000000000 rip 000093B3 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
+; expect-output: read sets accessed: exit 00000012 qual 0000000000000000 rip 00009635 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
 ; expect-output:   EPT PTE 0000000000300137
-; expect-output: write sets dirty: exit 00000012 qual 0000000000000000 rip 000093D0 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: write sets dirty: exit 00000012 qual 0000000000000000 rip 00009652 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   EPT PTE 0000000000300337
-; expect-output: int 30h, IDT not present: exit 00000030 qual 0000000000000181 rip 000093DC len 02 info 00000000 intr 00000000 lin 0000000000310300 rbx 0000000000000002
+; expect-output: int 30h, IDT not present: exit 00000030 qual 0000000000000181 rip 0000965E len 02 info 00000000 intr 00000000 lin 0000000000310300 rbx 0000000000000002
 ; expect-output:   gpa 0000000000310300
 ; expect-output:   IDT-vectoring information 0000000080000430
-; expect-output: invept: exit 00000032 qual 0000000000000000 rip 000093EC len 05 info 01C18100 intr 00000000 lin 0000000000000000 rbx 0000000000009410
-; expect-output: invvpid: exit 00000035 qual 0000000000000008 rip 000093FF len 06 info 01C18100 intr 00000000 lin 0000000000000000 rbx 0000000000009410
+; expect-output: invept: exit 00000032 qual 0000000000000000 rip 0000967F len 05 info 01C18100 intr 00000000 lin 0000000000000000 rbx 00000000000096A0
+; expect-output: invvpid: exit 00000035 qual 0000000000000008 rip 00009692 len 06 info 01C18100 intr 00000000 lin 0000000000000000 rbx 00000000000096A0
+; expect-output: iret with nmis blocked, stack not present: exit 00000030 qual 0000000000001181 rip 0000966A len 00 info 00000000 intr 00000000 lin 0000000000300000 rbx 0000000000000002
+; expect-output:   gpa 0000000000300000
+; expect-output:   interruptibility 0000000000000000
+; expect-output: #GP in iret with nmis blocked: exit 00000000 qual 0000000000000000 rip 00009671 len 00 info 00000000 intr 80001B0D lin 0000000000000000 rbx 0000000000000002
+; expect-output:   interruptibility 0000000000000000
 ;
 ; EPT violations and misconfigurations (SDM Vol. 3C 28.2.3, exit qualification Table 27-7,
 ; guest-physical and guest-linear address fields 27.2.1), EPT page sizes and execute-only
 ; pages (28.2.2), the EPT accessed and dirty flags (28.2.4) with guest paging-structure
 ; accesses counting as writes, and an EPT violation while delivering an event (IDT-vectoring
-; information, 27.2.4). Each case remaps guest-physical pages (include/ept.inc) and runs a
-; 64-bit guest; the line shows the exit, then "gpa" is the guest-physical address field.
+; information, 27.2.4) and one in an IRET that would unblock NMIs (Table 27-7 bit 12). Each
+; case remaps guest-physical pages (include/ept.inc) and runs a 64-bit guest; the line shows the exit, then "gpa" is the guest-physical address field.
 ; Bochs 2.7 (scripts/bochs-oracle) prints the same qualifications, addresses, IDT-vectoring
 ; information and EPT accessed/dirty flags, except:
 ; - "len" of an EPT violation or misconfiguration and "lin" of any exit but an EPT violation
@@ -53,7 +58,10 @@
 ;   whatever the field held;
 ; - Bochs does not check the reserved bits 20:12 of a 2-MiB EPT page or 29:12 of a 1-GiB page
 ;   (Tables 28-4 and 28-2 mark them reserved, so 28.2.3.1 makes them a misconfiguration): it
-;   reads the page where Vanderpool exits with reason 49.
+;   reads the page where Vanderpool exits with reason 49;
+; - IRETQ reads its five stack slots in an order the SDM leaves open: Vanderpool reads RIP
+;   first (the EPT violation is at the frame's first byte), Bochs RFLAGS (at +10H). Both set
+;   bit 12 and clear NMI blocking before the exit (27.1), as the last two cases show.
 %include "include/long_mode.inc"
 %include "include/exceptions.inc"
 %include "include/vmx.inc"
@@ -145,6 +153,36 @@ main:
     ; --- INVEPT and INVVPID in the guest exit unconditionally (instruction information)
     vmcase "invept", g_invept
     vmcase "invvpid", g_invvpid
+    ; --- an NMI handler's IRET pops from an unmapped page: "NMI unblocking due to IRET" (bit
+    ;     12), and NMIs are still blocked in the saved interruptibility state (bit 3)
+    guest_idt_clear
+    guest_idt_gate 2, g_nmi_iret
+    vmset 0x6818, GUEST_IDT
+    vmset 0x4016, 0x80000202            ; inject an NMI
+    ept_pte TEST_PAGE, 0
+    vmcase "iret with nmis blocked, stack not present", g_nop
+    gpa_line
+    mov   eax, 0x4824
+    vmread rbx, rax
+    show  "  interruptibility", rbx
+    ; --- the same with a #GP in IRET (CS beyond the GDT limit) that the exception bitmap
+    ;     takes: bit 12 of the VM-exit interruption information (27.2.2), NMIs unblocked (27.1)
+    ept_map TEST_PAGE
+    mov   qword [TEST_PAGE + 0x800], 0
+    mov   qword [TEST_PAGE + 0x808], 0x50
+    mov   qword [TEST_PAGE + 0x810], 2
+    mov   qword [TEST_PAGE + 0x818], GUEST_RSP0
+    mov   qword [TEST_PAGE + 0x820], 0x10
+    guest_idt_gate 2, g_nmi_iret_gp
+    ctl_or 0x4004, 1 << 13
+    vmset 0x4016, 0x80000202            ; (the last VM exit cleared the valid bit)
+    vmcase "#GP in iret with nmis blocked", g_nop
+    mov   eax, 0x4824
+    vmread rbx, rax
+    show  "  interruptibility", rbx
+    ctl_andn 0x4004, 1 << 13
+    vmset 0x4016, 0
+    vmset 0x6818, IDT
     mov   al, 0
     jmp   exit
 
@@ -180,6 +218,12 @@ g_fetch:        mov   eax, TEST_PAGE + 0x100
                 jmp   rax
 g_int:          int   0x30
                 jmp   $
+g_nop:          nop
+                jmp   $
+g_nmi_iret:     mov   esp, TEST_PAGE
+                iretq
+g_nmi_iret_gp:  mov   esp, TEST_PAGE + 0x800
+                iretq
 g_invept:       mov   eax, 1
                 lea   rbx, [rel desc]
                 invept rax, [rbx]

@@ -22,11 +22,13 @@ bool canonical48(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>
 // Exit qualification of an EPT violation (Table 27-7): the access (bits 2:0), the rights of
 // the translation (5:3), whether a linear address is known (7) and whether the access was to
 // its final translation rather than a guest paging-structure entry (8).
-uint64_t violation_qualification(const GuestPhysicalAccess& a, bool write, uint8_t rwx) {
+// Bit 12: the access was part of an IRET that would have ended (virtual-)NMI blocking.
+uint64_t violation_qualification(const Cpu& c, const GuestPhysicalAccess& a, bool write, uint8_t rwx) {
   uint64_t q = write ? 2 : a.access == 2 ? 4 : 1;
   q |= uint64_t{rwx} << 3;
   if (a.use != GpaUse::Pdpte) q |= 1u << 7;
   if (a.use == GpaUse::Final) q |= 1u << 8;
+  if (c.in_iret && c.nmi_blocked) q |= 1u << 12;
   return q;
 }
 
@@ -54,7 +56,7 @@ bool VmxUnit::translate_guest_physical(Cpu& c, const GuestPhysicalAccess& a, uin
     e.reason = static_cast<uint32_t>(ExitReason::EPT_MISCONFIGURATION);  // qualification 0
   } else {
     e.reason = static_cast<uint32_t>(ExitReason::EPT_VIOLATION);
-    e.qualification = violation_qualification(a, write, w.rwx);
+    e.qualification = violation_qualification(c, a, write, w.rwx);
     // The guest-linear address: bits 63:32 clear outside 64-bit mode (27.2.1).
     e.guest_linear_valid = a.use != GpaUse::Pdpte;
     e.guest_linear = c.long64 ? a.linear : a.linear & 0xFFFF'FFFFull;

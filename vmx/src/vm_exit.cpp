@@ -13,11 +13,20 @@ namespace vp {
 void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   using F = VmcsField;
   const auto wr = [&](VmcsSlot slot, uint64_t v) { write_slot(current_vmcs_, slot, v); };
+  // A fault or EPT violation in IRET: the (virtual-)NMI blocking IRET would have ended is
+  // cleared before the exit (27.1), and an exception exit says so in bit 12 of the VM-exit
+  // interruption information (27.2.2; the EPT qualification has it already, 27.2.1).
+  uint32_t intr_info = e.intr_info;
+  if (c.in_iret && c.nmi_blocked &&
+      (!(gc_.pin & ctl::PIN_NMI_EXITING) || (gc_.pin & ctl::PIN_VIRTUAL_NMIS))) {
+    c.nmi_blocked = false;
+    if ((intr_info >> 31) && ((intr_info >> 8) & 7) == 3 && (intr_info & 0xFF) != 8) intr_info |= 1u << 12;
+  }
   wr(vmcs_slot(F::EXIT_REASON), e.reason);
   wr(vmcs_slot(F::EXIT_QUALIFICATION), e.qualification);
   wr(vmcs_slot(F::EXIT_GUEST_LINEAR_ADDRESS), e.guest_linear_valid ? e.guest_linear : 0);
   if (e.guest_physical_valid) wr(vmcs_slot(F::GUEST_PHYSICAL_ADDRESS), e.guest_physical);
-  wr(vmcs_slot(F::VMEXIT_INTERRUPTION_INFORMATION), e.intr_info);
+  wr(vmcs_slot(F::VMEXIT_INTERRUPTION_INFORMATION), intr_info);
   wr(vmcs_slot(F::VMEXIT_INTERRUPTION_ERROR_CODE), e.intr_error);
   // An exit during delivery of a software interrupt or exception reports its length (27.2.4).
   wr(vmcs_slot(F::VMEXIT_INSTRUCTION_LENGTH),
@@ -66,7 +75,7 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
                 "\"reason\":%u,\"name\":\"%s\",\"qualification\":\"0x%" PRIx64 "\",\"guest_rip\":\"0x%" PRIx64
                 "\",\"insn_len\":%u,\"intr_info\":\"0x%x\"",
                 basic, std::string(exit_reason_name(basic)).c_str(), e.qualification, e.guest_rip, e.insn_len,
-                e.intr_info);
+                intr_info);
   announce(c, "vmexit", json, line);
 }
 

@@ -634,7 +634,7 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
 }  // namespace
 
 Exec exec_far_ret(Cpu& c, const Insn& i) { return return_far(c, i.osz, i.imm & 0xFFFF, false); }
-Exec exec_iret(Cpu& c, const Insn& i) {
+static Exec iret(Cpu& c, const Insn& i) {
   if ((c.s.cr0 & cr0::PE) && (c.s.rflags & rf::NT) && !(c.s.efer & efer::LMA)) {
     // Task return (SDM IRET, 7.3): to the task in the previous-task link of the current TSS.
     uint64_t pa;
@@ -651,6 +651,13 @@ Exec exec_iret(Cpu& c, const Insn& i) {
     c.nmi_blocked = false;  // IRET ends NMI blocking (SDM 6.7.1)
     c.next_check = 0;       // IF may have changed, an NMI may be waiting
   }
+  return r;
+}
+
+Exec exec_iret(Cpu& c, const Insn& i) {
+  c.in_iret = true;  // until IRET completes, or until its fault is delivered (deliver_exception)
+  const Exec r = iret(c, i);
+  if (r != Exec::Fault) c.in_iret = false;
   return r;
 }
 

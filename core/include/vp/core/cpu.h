@@ -245,6 +245,9 @@ class Cpu {
   // until the next IRET.
   bool nmi_pending = false;
   bool nmi_blocked = false;
+  // IRET is executing, or faulted and its fault is being delivered: a VM exit then ends NMI
+  // blocking first and reports "NMI unblocking due to IRET" (SDM Vol. 3C 27.1, 27.2.1-2).
+  bool in_iret = false;
   void raise_nmi() {
     nmi_pending = true;
     next_check = 0;
