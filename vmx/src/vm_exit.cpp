@@ -3,6 +3,7 @@
 // (27.6). VM-entry failures (26.7) share load_host_state.
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
 #include "vp/core/operands.h"
 #include "vp/vmx/vmx_controls.h"
@@ -66,16 +67,28 @@ void VmxUnit::vm_exit(Cpu& c, const VmExitEvent& e) {
   ++exits;
   if (!on_transition && !c.trace) return;
   const uint32_t basic = e.reason & 0xFFFF;
-  char line[200];
-  std::snprintf(line, sizeof line, "vmexit %s (%u): qualification 0x%" PRIx64 ", guest rip 0x%" PRIx64 "%s", 
+  // EPT exits also name the guest-physical (and guest-linear) address.
+  char where[96] = "";
+  char where_json[96] = "";
+  if (e.guest_physical_valid) {
+    std::snprintf(where, sizeof where, ", guest-physical 0x%" PRIx64, e.guest_physical);
+    std::snprintf(where_json, sizeof where_json, ",\"guest_physical\":\"0x%" PRIx64 "\"", e.guest_physical);
+    if (e.guest_linear_valid) {
+      const size_t n = std::strlen(where), nj = std::strlen(where_json);
+      std::snprintf(where + n, sizeof where - n, ", guest-linear 0x%" PRIx64, e.guest_linear);
+      std::snprintf(where_json + nj, sizeof where_json - nj, ",\"guest_linear\":\"0x%" PRIx64 "\"", e.guest_linear);
+    }
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "vmexit %s (%u): qualification 0x%" PRIx64 ", guest rip 0x%" PRIx64 "%s%s",
                 std::string(exit_reason_name(basic)).c_str(), basic, e.qualification, e.guest_rip,
-                e.insn_len ? (", instruction length " + std::to_string(e.insn_len)).c_str() : "");
-  char json[200];
+                e.insn_len ? (", instruction length " + std::to_string(e.insn_len)).c_str() : "", where);
+  char json[300];
   std::snprintf(json, sizeof json,
                 "\"reason\":%u,\"name\":\"%s\",\"qualification\":\"0x%" PRIx64 "\",\"guest_rip\":\"0x%" PRIx64
-                "\",\"insn_len\":%u,\"intr_info\":\"0x%x\"",
+                "\",\"insn_len\":%u,\"intr_info\":\"0x%x\"%s",
                 basic, std::string(exit_reason_name(basic)).c_str(), e.qualification, e.guest_rip, e.insn_len,
-                intr_info);
+                intr_info, where_json);
   announce(c, "vmexit", json, line);
 }
 
