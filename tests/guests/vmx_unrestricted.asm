@@ -1,35 +1,41 @@
 ; expect-exit: 1
-; expect-output: segment load in real mode: exit 00000012 qual 0000000000000000 rip 000090FA len 03 info 00000000 intr 00000000
+; expect-output: segment load in real mode: exit 00000012 qual 0000000000000000 rip 0000930A len 03 info 00000000 intr 00000000
 ; expect-output:   guest ebx 00000000C0DE1234
 ; expect-output:   saved DS selector 0000000000001234
 ; expect-output:   saved DS base 0000000000012340
 ; expect-output:   saved CR0 0000000060000030
-; expect-output: int 40h through the IVT: exit 00000012 qual 0000000000000000 rip 00009105 len 03 info 00000000 intr 00000000
+; expect-output: int 40h through the IVT: exit 00000012 qual 0000000000000000 rip 00009315 len 03 info 00000000 intr 00000000
 ; expect-output:   guest ebx 0000000000004FFA
-; expect-output:   IP pushed 0000000000009101
+; expect-output:   IP pushed 0000000000009311
 ; expect-output:   saved RFLAGS 0000000000000002
-; expect-output: enter protected mode: exit 00000012 qual 0000000000000000 rip 00009112 len 03 info 00000000 intr 00000000
+; expect-output: enter protected mode: exit 00000012 qual 0000000000000000 rip 00009322 len 03 info 00000000 intr 00000000
 ; expect-output:   saved CR0 0000000060000031
-; expect-output: cpuid: exit 0000000A qual 0000000000000000 rip 00009117 len 02 info 00000000 intr 00000000
-; expect-output: read of an unmapped page: exit 00000030 qual 0000000000000181 rip 00009120 len 00 info 00000000 intr 00000000
+; expect-output: cpuid: exit 0000000A qual 0000000000000000 rip 00009327 len 02 info 00000000 intr 00000000
+; expect-output: read of an unmapped page: exit 00000030 qual 0000000000000181 rip 00009330 len 00 info 00000000 intr 00000000
 ; expect-output:   gpa 0000000000090000
 ; expect-output:   guest-linear address 0000000000090000
-; expect-output: read, mapped to A: exit 00000012 qual 0000000000000000 rip 00009125 len 03 info 00000000 intr 00000000
+; expect-output: read, mapped to A: exit 00000012 qual 0000000000000000 rip 00009335 len 03 info 00000000 intr 00000000
 ; expect-output:   guest ebx 0000000041414141
-; expect-output: read after remapping (stale: A): exit 00000012 qual 0000000000000000 rip 00009125 len 03 info 00000000 intr 00000000
+; expect-output: read after remapping (stale: A): exit 00000012 qual 0000000000000000 rip 00009335 len 03 info 00000000 intr 00000000
 ; expect-output:   guest ebx 0000000041414141
-; expect-output: read after INVVPID (stale: A): exit 00000012 qual 0000000000000000 rip 00009125 len 03 info 00000000 intr 00000000
+; expect-output: read after INVVPID (stale: A): exit 00000012 qual 0000000000000000 rip 00009335 len 03 info 00000000 intr 00000000
 ; expect-output:   guest ebx 0000000041414141
-; expect-output: read after INVEPT: exit 00000012 qual 0000000000000000 rip 00009125 len 03 info 00000000 intr 00000000
+; expect-output: read after INVEPT: exit 00000012 qual 0000000000000000 rip 00009335 len 03 info 00000000 intr 00000000
 ; expect-output:   guest ebx 0000000042424242
-; expect-output: PE = 0 without unrestricted guest: exit 80000021 qual 0000000000000000 rip 00009117 len 03 info 00000000 intr 00000000
-; expect-output: PG = 1 with PE = 0: exit 80000021 qual 0000000000000000 rip 00009117 len 03 info 00000000 intr 00000000
-; expect-output: CS type 3: exit 0000000A qual 0000000000000000 rip 00009117 len 02 info 00000000 intr 00000000
+; expect-output: unpaged protected mode, read above 1 MiB: exit 00000012 qual 0000000000000000 rip 00009340 len 03 info 00000000 intr 00000000
+; expect-output:   guest ebx 00000000544F5250
+; expect-output: unpaged protected mode, unmapped page: exit 00000030 qual 0000000000000181 rip 0000933A len 00 info 00000000 intr 00000000
+; expect-output:   gpa 0000000000300000
+; expect-output:   guest-linear address 0000000000300000
+; expect-output: PE = 0 without unrestricted guest: exit 80000021 qual 0000000000000000 rip 00009327 len 00 info 00000000 intr 00000000
+; expect-output: PG = 1 with PE = 0: exit 80000021 qual 0000000000000000 rip 00009327 len 00 info 00000000 intr 00000000
+; expect-output: CS type 3: exit 0000000A qual 0000000000000000 rip 00009327 len 02 info 00000000 intr 00000000
 ;
 ; "Unrestricted guest" (SDM Vol. 3C 25.6 "Unrestricted Guests", 26.3.1.1 and 26.3.1.2 for the
 ; entry checks it relaxes): a real-mode guest under EPT loads segments the real-mode way,
 ; takes INT 40H through its IVT (read through EPT), enters protected mode, exits on CPUID and
-; on an EPT violation at a real-mode address; the guest-physical mappings it makes with
+; on an EPT violation at a real-mode address; a 32-bit protected-mode guest without paging
+; reads above 1 MiB and takes an EPT violation there; the guest-physical mappings it makes with
 ; paging off are tagged by EPTRTA only, so they survive VM entries and exits without VPIDs
 ; and INVVPID, and go with INVEPT (28.3.1 "Information That May Be Cached", 28.3.3.1
 ; "Operations that Invalidate Cached Mappings"). Last, the entry checks: CR0.PE = 0 needs
@@ -37,8 +43,8 @@
 ; Bochs 2.7 (scripts/bochs-oracle) agrees except at the two "stale" lines, where it reads B:
 ; its TLB is flushed at every VM entry. The SDM allows either; Vanderpool keeps the mapping,
 ; as hardware may, so a hypervisor that forgets INVEPT misbehaves here as it would on
-; hardware. (Bochs also writes the instruction length for the EPT violation, where the field
-; is undefined, SDM 27.2.4.) Bochs showed that VM entry keeps the host's CR0.CD and CR0.NW
+; hardware. (Bochs also writes instruction lengths for the EPT violations and the VM-entry
+; failures, where the field is undefined, SDM 27.2.4.) Bochs showed that VM entry keeps the host's CR0.CD and CR0.NW
 ; (26.3.2.1: never modified by VM entry), which the "saved CR0" lines check.
 %include "include/long_mode.inc"
 %include "include/exceptions.inc"
@@ -104,6 +110,26 @@ main:
     vmcase "read after INVEPT", r_read_mark
     guest_ebx
     ept_map MARK_A
+    ; --- a protected-mode guest without paging: flat 32-bit segments, CR0.PE = 1, PG = 0
+    vmset 0x6800, 0x31                  ; CR0: PE | NE | ET
+    vmset 0x0802, 0x08                  ; CS selector
+    vmset 0x4802, 0xFFFFFFFF            ; CS limit
+    vmset 0x4816, 0xC09B                ; CS: 32-bit code, 4-KiB granularity
+    vmset 0x0806, 0x10                  ; DS selector, base 0, limit 4 GiB
+    vmset 0x680C, 0
+    vmset 0x4806, 0xFFFFFFFF
+    vmset 0x481A, 0xC093                ; DS: 32-bit data
+    mov   dword [TEST_PAGE], 'PROT'
+    vmcase "unpaged protected mode, read above 1 MiB", p_read
+    guest_ebx
+    ept_pte TEST_PAGE, 0                ; unmapped, and the cached mapping invalidated
+    mov   eax, 1
+    invept rax, [rel ept_desc]
+    vmcase "unpaged protected mode, unmapped page", p_read
+    field "  gpa", 0x2400
+    field "  guest-linear address", 0x640A
+    ept_map TEST_PAGE
+    call  real_mode_guest
     ; --- entry checks that depend on unrestricted guest
     ctl_andn 0x401E, 1 << 7
     vmcase "PE = 0 without unrestricted guest", r_cpuid
@@ -169,6 +195,10 @@ r_cpuid:        cpuid
 r_read_mark:    mov   ax, MARK_A >> 4
                 mov   ds, ax
                 mov   ebx, [0]
+                vmcall
+                jmp   $
+bits 32
+p_read:         mov   ebx, [TEST_PAGE]
                 vmcall
                 jmp   $
 bits 64
