@@ -2,6 +2,8 @@
 // EPT-violation and EPT-misconfiguration VM exits (27.2.1), the translation contexts (VPID,
 // EPTRTA) of the guest and the host, and INVEPT / INVVPID (28.3.3). The TLB itself is the
 // core's (cpu.h TlbEntry); this file decides what is tagged how and what goes.
+#include <optional>
+
 #include "vp/core/operands.h"
 #include "vp/vmx/ept.h"
 #include "vp/vmx/vmx_controls.h"
@@ -113,26 +115,29 @@ void VmxUnit::enter_host_context(Cpu& c) {
 
 // --- INVEPT / INVVPID ---------------------------------------------------------------------
 
-// Reads the 128-bit descriptor of INVEPT / INVVPID (operand 1).
-static Exec read_descriptor(Cpu& c, const Insn& i, uint64_t (&d)[2]) {
-  if (Exec r = read_memory_operand(c, i, 1, 0, 8, d[0]); r != Exec::Ok) return r;
-  return read_memory_operand(c, i, 1, 8, 8, d[1]);
-}
-
-// SDM INVEPT: #UD outside VMX operation or without EPT support, a VM exit in non-root
-// operation, #GP at CPL > 0; then the type and descriptor checks (VMfailValid 28).
-Exec VmxUnit::invept(Cpu& c, const Insn& i) {
-  if (!in_vmx_ || vmx_mode_excluded(c) || !(caps_.proc2_allowed1() & ctl::PROC2_ENABLE_EPT) ||
-      i.op[1].kind != OpKind::Mem)
+// The start both instructions share (SDM INVEPT, INVVPID): #UD outside VMX operation or
+// without the control, a VM exit in non-root operation, #GP at CPL > 0, VMfailValid 28 for a
+// type IA32_VMX_EPT_VPID_CAP does not list (the whole register in 64-bit mode; Bochs reads
+// 32 bits), then the 128-bit descriptor. A value means the instruction ends with it.
+std::optional<Exec> VmxUnit::invalidation_operands(Cpu& c, const Insn& i, uint32_t control, unsigned cap_types,
+                                                   uint64_t& type, uint64_t (&d)[2]) {
+  if (!in_vmx_ || vmx_mode_excluded(c) || !(caps_.proc2_allowed1() & control) || i.op[1].kind != OpKind::Mem)
     return c.ud();
   if (non_root_) return exit_for_instruction(c, i);
   if (c.s.cpl > 0) return c.gp(0);
-  uint64_t type;
-  read_operand(c, i, 0, c.long64 ? 8 : 4, type);  // the whole register (Bochs ignores 63:32)
+  read_operand(c, i, 0, c.long64 ? 8 : 4, type);
+  if (!type_supported(caps_.value(kVmxEptVpidCap), cap_types, type))
+    return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
+  if (Exec r = read_memory_operand(c, i, 1, 0, 8, d[0]); r != Exec::Ok) return r;
+  if (Exec r = read_memory_operand(c, i, 1, 8, 8, d[1]); r != Exec::Ok) return r;
+  return std::nullopt;
+}
+
+// INVEPT: type 1 single-context (the descriptor's EPTP), type 2 all-context.
+Exec VmxUnit::invept(Cpu& c, const Insn& i) {
+  uint64_t type, d[2];
+  if (std::optional<Exec> r = invalidation_operands(c, i, ctl::PROC2_ENABLE_EPT, kCapInveptTypes, type, d)) return *r;
   const uint64_t cap = caps_.value(kVmxEptVpidCap);
-  if (!type_supported(cap, kCapInveptTypes, type)) return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
-  uint64_t d[2];
-  if (Exec r = read_descriptor(c, i, d); r != Exec::Ok) return r;
   if (type == 1) {
     // Single-context: the EPTP must pass the VM-entry checks; guest-physical and combined
     // mappings of its EPTRTA go, for every VPID.
@@ -151,17 +156,8 @@ Exec VmxUnit::invept(Cpu& c, const Insn& i) {
 // SDM INVVPID: types 0 individual-address, 1 single-context, 2 all-context, 3 single-context
 // retaining globals; linear and combined mappings only (guest-physical ones have no VPID).
 Exec VmxUnit::invvpid(Cpu& c, const Insn& i) {
-  if (!in_vmx_ || vmx_mode_excluded(c) || !(caps_.proc2_allowed1() & ctl::PROC2_ENABLE_VPID) ||
-      i.op[1].kind != OpKind::Mem)
-    return c.ud();
-  if (non_root_) return exit_for_instruction(c, i);
-  if (c.s.cpl > 0) return c.gp(0);
-  uint64_t type;
-  read_operand(c, i, 0, c.long64 ? 8 : 4, type);
-  if (!type_supported(caps_.value(kVmxEptVpidCap), kCapInvvpidTypes, type))
-    return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
-  uint64_t d[2];
-  if (Exec r = read_descriptor(c, i, d); r != Exec::Ok) return r;
+  uint64_t type, d[2];
+  if (std::optional<Exec> r = invalidation_operands(c, i, ctl::PROC2_ENABLE_VPID, kCapInvvpidTypes, type, d)) return *r;
   // Bits 63:16 of the descriptor are reserved; bits 15:0 are the VPID, 127:64 the address.
   if (d[0] >> 16) return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
   const uint16_t vpid = static_cast<uint16_t>(d[0]);

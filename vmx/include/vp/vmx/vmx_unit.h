@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "vp/core/cpu.h"
@@ -114,6 +115,8 @@ class VmxUnit final : public VmxInterface {
   Exec vmlaunch_vmresume(Cpu& c, const Insn& i, bool launch);
   Exec invept(Cpu& c, const Insn& i);
   Exec invvpid(Cpu& c, const Insn& i);
+  std::optional<Exec> invalidation_operands(Cpu& c, const Insn& i, uint32_t control, unsigned cap_types,
+                                            uint64_t& type, uint64_t (&d)[2]);
   // The translation context (VPID, EPT) of the guest after a VM entry, of the host after a VM
   // exit, with the invalidations the transition makes (SDM Vol. 3C 28.3.3.1).
   void enter_guest_context(Cpu& c);
