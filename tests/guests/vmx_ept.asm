@@ -27,7 +27,7 @@
 ; expect-output: 1-GiB page, bit 12: exit 00000031 qual 0000000000000000 rip 0000962D len 00 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
 ; expect-output:   gpa 0000000000001000
 ; expect-output: read-only guest PD, A/D off: exit 00000012 qual 0000000000000000 rip 00009635 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
-; expect-output: read-only guest PD, A/D on: exit 00000030 qual 00000000000000AA rip 0000962D len 00 info 00000000 intr 00000000 lin 000000000000962D rbx 0000000000000002
+; expect-output: read-only guest PD, A/D on: exit 00000030 qual 00000000000000AB rip 0000962D len 00 info 00000000 intr 00000000 lin 000000000000962D rbx 0000000000000002
 ; expect-output:   gpa 0000000000203000
 ; expect-output:   EPT PTE of the guest PML4 0000000000201337
 ; expect-output: read sets accessed: exit 00000012 qual 0000000000000000 rip 00009635 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 00000000600DF00D
@@ -61,7 +61,10 @@
 ;   reads the page where Vanderpool exits with reason 49;
 ; - IRETQ reads its five stack slots in an order the SDM leaves open: Vanderpool reads RIP
 ;   first (the EPT violation is at the frame's first byte), Bochs RFLAGS (at +10H). Both set
-;   bit 12 and clear NMI blocking before the exit (27.1), as the last two cases show.
+;   bit 12 and clear NMI blocking before the exit (27.1), as the last two cases show;
+; - "read-only guest PD, A/D on": Bochs reports qualification AAH (write). SDM editions after
+;   2016 add to Table 27-7 that a paging-structure access EPT A/D turns into a write sets both
+;   bit 0 and bit 1: ABH, as Vanderpool reports.
 %include "include/long_mode.inc"
 %include "include/exceptions.inc"
 %include "include/vmx.inc"

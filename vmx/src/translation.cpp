@@ -25,8 +25,11 @@ bool canonical48(uint64_t a) { return static_cast<uint64_t>(static_cast<int64_t>
 // the translation (5:3), whether a linear address is known (7) and whether the access was to
 // its final translation rather than a guest paging-structure entry (8).
 // Bit 12: the access was part of an IRET that would have ended (virtual-)NMI blocking.
+// A guest paging-structure read that EPT A/D makes a write sets both bits 0 and 1 (a footnote
+// to Table 27-7 in SDM editions after 2016; the 2016 text says only "treated as writes").
 uint64_t violation_qualification(const Cpu& c, const GuestPhysicalAccess& a, bool write, uint8_t rwx) {
   uint64_t q = write ? 2 : a.access == 2 ? 4 : 1;
+  if (write && a.access == 0) q |= 1;
   q |= uint64_t{rwx} << 3;
   if (a.use != GpaUse::Pdpte) q |= 1u << 7;
   if (a.use == GpaUse::Final) q |= 1u << 8;
