@@ -52,8 +52,7 @@ uint64_t reserved_bits(const Cpu& c, unsigned level, uint64_t e, bool pae_legacy
   uint64_t rsvd = ~phys_mask(c) & 0x000FFFFFFFFFF000ull;  // address bits above MAXPHYADDR
   if (!(c.s.efer & efer::NXE)) rsvd |= XD;
   if (level == 4 && (e & PS)) rsvd |= PS;      // PML4E.PS is reserved
-  // 1-GiB pages are not advertised (CPUID.80000001H:EDX[26] = 0), so PDPTE.PS is reserved.
-  if (level == 3 && (e & PS)) rsvd |= PS;
+  if (level == 3 && (e & PS)) rsvd |= 0x3FFFE000ull;  // 1 GiB page: bits 29:13 (bit 12 is PAT)
   if (level == 2 && (e & PS)) rsvd |= 0x1FE000ull;    // 2 MiB page: bits 20:13
   if (pae_legacy) rsvd |= 0x7FF0000000000000ull;  // PAE entries: bits 62:52 reserved too (4.4.2)
   return e & rsvd;

@@ -79,7 +79,9 @@ Exec write_cr4(Cpu& c, uint64_t v) {
   if (vmx_fixed_bits_violated(c, 4, v)) return c.gp(0);
   const uint64_t old = c.s.cr4;
   if ((c.s.efer & efer::LMA) && !(v & cr4::PAE)) return c.gp(0);
-  if ((c.s.cr0 & cr0::PG) && (v & cr4::PAE) && !(c.s.efer & efer::LMA) && ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE)))
+  // PAE paging reloads the PDPTEs when PAE, PSE, PGE or SMEP change (SDM Vol. 3 4.4.1).
+  if ((c.s.cr0 & cr0::PG) && (v & cr4::PAE) && !(c.s.efer & efer::LMA) &&
+      ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP)))
     if (Exec r = load_pdptes(c, c.s.cr3); r != Exec::Ok) return r;
   c.s.cr4 = v;
   if ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP | cr4::SMAP)) c.flush_tlb();
@@ -526,6 +528,14 @@ Exec exec_invlpg(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
+// STAC / CLAC (SDM Vol. 2): set / clear EFLAGS.AC, which lets explicit supervisor accesses
+// reach user pages under SMAP; #UD at CPL > 0 or without SMAP (CPUID.7:EBX[20]).
+Exec exec_stac_clac(Cpu& c, const Insn& i) {
+  if (c.s.cpl > 0 || !(c.model.cpuid(7, 0).ebx & (1u << 20))) return c.ud();
+  c.s.rflags = i.mnemonic == ZYDIS_MNEMONIC_STAC ? c.s.rflags | rf::AC : c.s.rflags & ~rf::AC;
+  return Exec::Ok;
+}
+
 Exec exec_priv_nop(Cpu& c, const Insn& i) {  // WBINVD, INVD: no caches are modelled
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
   if (c.vm_intercept(i, i.mnemonic == M(INVD) ? Intercept::Invd : Intercept::Wbinvd)) return Exec::VmTransition;
@@ -686,6 +696,7 @@ bool bind_system(Insn& i) {
     case M(IN): i.fn = exec_in; return true;
     case M(OUT): i.fn = exec_out; return true;
     case M(INVLPG): i.fn = exec_invlpg; return true;
+    case M(STAC): case M(CLAC): i.fn = exec_stac_clac; return true;
     case M(WBINVD): case M(INVD): i.fn = exec_priv_nop; return true;
     case M(CLFLUSH): i.fn = exec_clflush; return true;
     case M(SWAPGS): i.fn = exec_swapgs; return true;
