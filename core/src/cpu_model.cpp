@@ -22,7 +22,8 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
                            | (1u << 24)  // FXSR
                            | (1u << 25)  // SSE
                            | (1u << 26);  // SSE2
-constexpr uint32_t kEcx1 = (1u << 5)      // VMX (when the machine has the VT-x model)
+constexpr uint32_t kEcx1 = (1u << 3)      // MONITOR/MWAIT (MWAIT returns at once: cpu-model.md)
+                           | (1u << 5)    // VMX (when the machine has the VT-x model)
                            | (1u << 13)   // CMPXCHG16B
                            | (1u << 21)   // x2APIC
                            | (1u << 23);  // POPCNT
@@ -32,11 +33,14 @@ constexpr CpuidLeaf kLeaves[] = {
     {0x0, 0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69},
     // leaf 1: signature 0x506E3, CLFLUSH line 8*8 = 64 bytes, 1 logical processor, APIC ID 0
     {0x1, 0, 0x000506E3, 0x00010800, kEcx1, kEdx1},
+    // leaf 5 (MONITOR/MWAIT): 64-byte monitor lines, MWAIT extensions and interrupts as
+    // break events; no C-state sub-states are enumerated (MWAIT hints are not modelled)
+    {0x5, 0, 64, 64, 3, 0},
     // leaf 7: SMEP (EBX bit 7), SMAP (EBX bit 20)
     {0x7, 0, 0, (1u << 7) | (1u << 20), 0, 0},
     {0x80000000, 0, 0x80000008, 0, 0, 0},
-    // LAHF/SAHF in 64-bit mode, LZCNT; SYSCALL/SYSRET, NX, 1-GiB pages, long mode
-    {0x80000001, 0, 0, 0, (1u << 0) | (1u << 5), (1u << 11) | (1u << 20) | (1u << 26) | (1u << 29)},
+    // LAHF/SAHF in 64-bit mode, LZCNT; SYSCALL/SYSRET, NX, 1-GiB pages, RDTSCP, long mode
+    {0x80000001, 0, 0, 0, (1u << 0) | (1u << 5), (1u << 11) | (1u << 20) | (1u << 26) | (1u << 27) | (1u << 29)},
     // "Intel(R) Core(TM) i7-6700K CPU @ 4.00GHz"
     {0x80000002, 0, 0x65746e49, 0x2952286c, 0x726f4320, 0x4d542865},
     {0x80000003, 0, 0x37692029, 0x3037362d, 0x43204b30, 0x40205550},

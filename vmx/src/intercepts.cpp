@@ -50,6 +50,10 @@ Exec VmxUnit::exit_for_instruction(Cpu& c, const Insn& i) {
   return Exec::VmTransition;
 }
 
+bool VmxUnit::guest_may_execute(Intercept what) const {
+  return what != Intercept::Rdtscp || (gc_.proc2 & ctl::PROC2_ENABLE_RDTSCP);
+}
+
 bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
   const auto proc = [&](uint64_t bit) { return (gc_.proc & bit) != 0; };
   const auto proc2 = [&](uint64_t bit) { return (gc_.proc2 & bit) != 0; };

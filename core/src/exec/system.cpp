@@ -300,7 +300,7 @@ enum Msr : uint32_t {
   kTsc = 0x10, kApicBase = 0x1B, kFeatureControl = 0x3A, kSysenterCs = 0x174, kSysenterEsp = 0x175,
   kSysenterEip = 0x176, kMiscEnable = 0x1A0, kDebugCtl = 0x1D9, kPat = 0x277, kMtrrDefType = 0x2FF,
   kEfer = 0xC0000080, kStar = 0xC0000081, kLstar = 0xC0000082, kCstar = 0xC0000083, kFmask = 0xC0000084,
-  kFsBase = 0xC0000100, kGsBase = 0xC0000101, kKernelGsBase = 0xC0000102,
+  kFsBase = 0xC0000100, kGsBase = 0xC0000101, kKernelGsBase = 0xC0000102, kTscAux = 0xC0000103,
   kVmxFirst = 0x480, kVmxLast = 0x493,  // IA32_VMX_BASIC .. the VMX capability MSRs
 };
 
@@ -318,6 +318,7 @@ uint64_t* msr_slot(Cpu& c, uint32_t msr) {
     case kCstar: return &c.s.cstar;
     case kFmask: return &c.s.fmask;
     case kKernelGsBase: return &c.s.kernel_gs_base;
+    case kTscAux: return &c.s.tsc_aux;
     default: return nullptr;
   }
 }
@@ -406,6 +407,10 @@ Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
       if (!canonical(v)) return c.gp(0);
       *msr_slot(c, msr) = v;
       return Exec::Ok;
+    case kTscAux:
+      if (v >> 32) return c.gp(0);  // IA32_TSC_AUX: bits 63:32 reserved (SDM Vol. 4)
+      c.s.tsc_aux = v;
+      return Exec::Ok;
     case kDebugCtl:
       if (v & ~0x3ull) return c.gp(0);  // only LBR and BTF modelled
       c.s.debugctl = v;
@@ -442,6 +447,50 @@ Exec exec_rdtsc(Cpu& c, const Insn& i) {
   const uint64_t t = c.guest_tsc();
   c.s.regs[0] = t & 0xFFFFFFFF;
   c.s.regs[2] = t >> 32;
+  return Exec::Ok;
+}
+
+// RDTSCP: RDTSC, and ECX = IA32_TSC_AUX (SDM Vol. 2 RDTSCP). In VMX non-root operation it is
+// #UD unless "enable RDTSCP" is set, and "RDTSC exiting" makes it exit (Vol. 3C 25.3, 25.1.3).
+Exec exec_rdtscp(Cpu& c, const Insn& i) {
+  if (c.non_root && !c.vmx->guest_may_execute(Intercept::Rdtscp)) return c.ud();
+  if ((c.s.cr4 & cr4::TSD) && c.s.cpl > 0 && (c.s.cr0 & cr0::PE)) return c.gp(0);
+  if (c.vm_intercept(i, Intercept::Rdtscp)) return Exec::VmTransition;
+  const uint64_t t = c.guest_tsc();
+  c.s.regs[0] = t & 0xFFFFFFFF;
+  c.s.regs[2] = t >> 32;
+  c.s.regs[1] = c.s.tsc_aux & 0xFFFFFFFF;
+  return Exec::Ok;
+}
+
+// RDPMC (SDM Vol. 2): #GP(0) at CPL > 0 without CR4.PCE; "RDPMC exiting" exits after that
+// privilege check and before the counter check (Vol. 3C 25.1.1). The model has no
+// performance counters (CPUID leaf 0AH is not reported): every counter number is #GP(0).
+Exec exec_rdpmc(Cpu& c, const Insn& i) {
+  if (c.s.cpl > 0 && (c.s.cr0 & cr0::PE) && !(c.s.cr4 & cr4::PCE)) return c.gp(0);
+  if (c.vm_intercept(i, Intercept::Rdpmc)) return Exec::VmTransition;
+  return c.gp(0);
+}
+
+// MONITOR / MWAIT (SDM Vol. 2): #UD at CPL > 0; MONITOR checks its DS:RAX address like a
+// read and raises #GP(0) for non-zero extensions in ECX; MWAIT #GP(0) for extensions other
+// than bit 0 (interrupts as break events). Their exits come after the #UD and before those
+// #GP faults (Vol. 3C 25.1.1: fault-like VM exits win over all but #UD and privilege
+// faults). MWAIT returns at once: the SDM lets it leave the wait for any implementation reason.
+Exec exec_monitor(Cpu& c, const Insn& i) {
+  if (c.s.cpl > 0) return c.ud();
+  if (c.vm_intercept(i, Intercept::Monitor)) return Exec::VmTransition;
+  uint64_t la, pa;
+  const uint64_t ea = c.s.regs[0] & addr_mask(i.asz);
+  if (Exec r = linear(c, i.seg, ea, 1, Access::Read, la); r != Exec::Ok) return r;
+  if (static_cast<uint32_t>(c.s.regs[1]) != 0) return c.gp(0);
+  return translate(c, la, Access::Read, pa);  // (the monitored line: nothing else is kept)
+}
+
+Exec exec_mwait(Cpu& c, const Insn& i) {
+  if (c.s.cpl > 0) return c.ud();
+  if (c.vm_intercept(i, Intercept::Mwait)) return Exec::VmTransition;
+  if (static_cast<uint32_t>(c.s.regs[1]) & ~1u) return c.gp(0);
   return Exec::Ok;
 }
 
@@ -690,6 +739,10 @@ bool bind_system(Insn& i) {
     case M(WRMSR): i.fn = exec_wrmsr; return true;
     case M(CPUID): i.fn = exec_cpuid; return true;
     case M(RDTSC): i.fn = exec_rdtsc; return true;
+    case M(RDTSCP): i.fn = exec_rdtscp; return true;
+    case M(RDPMC): i.fn = exec_rdpmc; return true;
+    case M(MONITOR): i.fn = exec_monitor; return true;
+    case M(MWAIT): i.fn = exec_mwait; return true;
     case M(CLI): i.fn = exec_cli; return true;
     case M(STI): i.fn = exec_sti; return true;
     case M(HLT): i.fn = exec_hlt; return true;

@@ -73,6 +73,9 @@ class VmxInterface {
   // A task switch (source: 0 CALL, 1 IRET, 2 JMP, 3 task gate in the IDT): in non-root
   // operation it always exits, after the checks SDM Vol. 3C 25.4.2 lists.
   virtual bool intercept_task_switch(Cpu& c, uint16_t selector, unsigned source) = 0;
+  // Whether a control lets the guest execute the instruction at all (RDTSCP needs "enable
+  // RDTSCP", SDM Vol. 3C 25.3); false: the instruction is #UD.
+  virtual bool guest_may_execute(Intercept what) const = 0;
   // The guest would shut down (triple fault).
   virtual bool intercept_triple_fault(Cpu& c) = 0;
   // With Cpu::vmx_poll set (interrupt window, monitor trap flag, preemption timer): asked

@@ -79,6 +79,7 @@ class VmxUnit final : public VmxInterface {
   bool intercept_event(Cpu& c, uint8_t vector, uint8_t kind, bool has_error, uint32_t error) override;
   bool intercept_external_interrupt(Cpu& c) override;
   bool intercept_triple_fault(Cpu& c) override;
+  bool guest_may_execute(Intercept what) const override;
   bool intercept_task_switch(Cpu& c, uint16_t selector, unsigned source) override;
   bool before_instruction(Cpu& c) override;
   bool after_instruction(Cpu& c) override;
