@@ -22,8 +22,12 @@ uint64_t run_image(const std::vector<uint8_t>& img) {
   return vmx.exits;
 }
 
+// state.range(0): 0 plain, 1 under EPT, 2 under EPT with VPID 1.
 void BM_VmExitRoundTrip(benchmark::State& state) {
-  const auto img = load(VP_VMEXIT_BIN);
+  static const char* const kImages[] = {VP_VMEXIT_BIN, VP_VMEXIT_EPT_BIN, VP_VMEXIT_EPT_VPID_BIN};
+  static const char* const kLabels[] = {"no EPT", "EPT", "EPT + VPID"};
+  const auto img = load(kImages[state.range(0)]);
+  state.SetLabel(kLabels[state.range(0)]);
   uint64_t exits = 0;
   for (auto _ : state) exits += run_image(img);
   state.counters["exits_per_run"] = static_cast<double>(exits) / static_cast<double>(state.iterations());
@@ -31,7 +35,7 @@ void BM_VmExitRoundTrip(benchmark::State& state) {
   state.counters["ns_per_round_trip"] =
       benchmark::Counter(static_cast<double>(exits), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
-BENCHMARK(BM_VmExitRoundTrip)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+BENCHMARK(BM_VmExitRoundTrip)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 }  // namespace
 
