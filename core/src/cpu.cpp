@@ -37,6 +37,7 @@ void Cpu::reset() {
   s.feature_control = 0x5;
   s.misc_enable = 1;  // fast strings
   halted = in_shutdown = false;
+  halt_kind = HaltKind::Hlt;
   interrupt_shadow = shadow_armed = false;
   fault = {};
   if (vmx) vmx->reset();
@@ -266,6 +267,7 @@ StopReason Cpu::run(uint64_t max_insns) {
           break;
         }
         halted = true;
+        halt_kind = HaltKind::Hlt;
         break;
       case Exec::VmTransition:
         // VM entry or exit: the instruction is done and the state replaced; pending events
@@ -329,17 +331,28 @@ bool Cpu::check_pending_events() {
     return true;
   }
   interrupt_shadow = false;
-  if (nmi_pending && !nmi_blocked) {
+  if (nmi_pending && !nmi_blocked && !(halted && halt_kind == HaltKind::WaitForSipi)) {
     nmi_pending = false;
     nmi_blocked = true;
-    halted = false;
     insn_rip = s.rip();
-    if (!deliver(kNMI, EventKind::Nmi, false, 0)) {
+    // (Still halted while delivering: a VM exit the NMI causes saves the activity state.)
+    const bool delivered = deliver(kNMI, EventKind::Nmi, false, 0);
+    halted = false;
+    if (!delivered) {
       stop_reason = StopReason::TripleFault;
       return false;
     }
     next_check = 0;
     return true;
+  }
+  if (halted && halt_kind != HaltKind::Hlt) {
+    // Shutdown or wait-for-SIPI activity state (VMX): interrupts do not wake it, and no NMI,
+    // INIT, SMI or SIPI can come on this machine.
+    log_msg(halt_kind == HaltKind::Shutdown
+                ? "the guest is in the shutdown activity state; only an NMI, INIT or SMI would wake it"
+                : "the guest is in the wait-for-SIPI activity state; no other processor can send it a SIPI");
+    stop_reason = StopReason::Halted;
+    return false;
   }
   if (!intc) {
     if (halted) {

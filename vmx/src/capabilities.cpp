@@ -47,9 +47,8 @@ constexpr uint64_t kEptVpidCapModel = kEptVpidCapHw & ~(1ull << 22);
 // injection with instruction length 0 (bit 30). The hardware also sets bits 14 (PT in VMX),
 // 15 (RDMSR IA32_SMBASE in SMM) and 28 (SMM monitor control bit 2).
 constexpr uint64_t kMiscHw = 0x7004'C1E7ull;
-// Activity states shutdown and wait-for-SIPI (bits 7, 8) are not modelled after a VM entry, so
-// VM entry refuses them (26.3.1.5) until they are.
-constexpr uint64_t kMiscModel = kMiscHw & ~((1ull << 7) | (1ull << 8) | (1ull << 14) | (1ull << 15) | (1ull << 28));
+// All three activity states are modelled (HLT, shutdown, wait-for-SIPI: Cpu::HaltKind).
+constexpr uint64_t kMiscModel = kMiscHw & ~((1ull << 14) | (1ull << 15) | (1ull << 28));
 
 constexpr VmxCapabilityRow kRows[] = {
     {kVmxBasic, "IA32_VMX_BASIC", true, kBasicHw, kBasicModel,
@@ -60,7 +59,7 @@ constexpr VmxCapabilityRow kRows[] = {
      "no IA32_PERF_GLOBAL_CTRL load, BNDCFGS clear or PT concealment"},
     {kVmxEntryCtls, "IA32_VMX_ENTRY_CTLS", true, kEntryHw, kEntryHw & ~hi(kEntryRemoved),
      "no IA32_PERF_GLOBAL_CTRL or BNDCFGS load, no PT concealment"},
-    {kVmxMisc, "IA32_VMX_MISC", true, kMiscHw, kMiscModel, "only the HLT activity state (bits 7, 8); no Intel PT and no SMM (bits 14, 15, 28)"},
+    {kVmxMisc, "IA32_VMX_MISC", true, kMiscHw, kMiscModel, "no Intel PT and no SMM (bits 14, 15, 28)"},
     {kVmxCr0Fixed0, "IA32_VMX_CR0_FIXED0", true, 0x8000'0021ull, 0x8000'0021ull, ""},
     {kVmxCr0Fixed1, "IA32_VMX_CR0_FIXED1", true, 0xFFFF'FFFFull, 0xFFFF'FFFFull, ""},
     {kVmxCr4Fixed0, "IA32_VMX_CR4_FIXED0", true, 0x2000ull, 0x2000ull, ""},

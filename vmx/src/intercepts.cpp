@@ -389,6 +389,9 @@ uint64_t VmxUnit::timer_remaining(const Cpu& c) const {
 
 bool VmxUnit::before_instruction(Cpu& c) {
   if (!non_root_) return false;
+  // Wait-for-SIPI: the timer, the NMI and interrupt windows and MTF do not act (25.2, 26.6.2).
+  if (c.halted && c.halt_kind == Cpu::HaltKind::WaitForSipi) return false;
+  const bool shutdown = c.halted && c.halt_kind == Cpu::HaltKind::Shutdown;
   mtf_armed_ = true;  // an instruction (or HLT's wait) follows: MTF may fire after it
   const auto exit_now = [&](ExitReason r) {
     vm_exit(c, boundary_event(c, r));
@@ -398,10 +401,11 @@ bool VmxUnit::before_instruction(Cpu& c) {
   // interrupt window.
   if (gc_.pin & ctl::PIN_ACTIVATE_VMX_PREEMPTION_TIMER) {
     if (c.halted && timer_remaining(c) > 0) {
-      // A halted guest sleeps until the timer, unless a device event comes first.
+      // A halted guest sleeps until the timer, unless a device event comes first (one that
+      // cannot wake it, in the shutdown state, does not count).
       const unsigned rate = caps_.value(kVmxMisc) & 0x1F;
       const uint64_t deadline = ((gc_.timer_start >> rate) + gc_.timer_value) << rate;
-      if (deadline <= (c.intc ? c.intc->next_event(c.clock) : ~0ull)) c.clock = deadline;
+      if (shutdown || deadline <= (c.intc ? c.intc->next_event(c.clock) : ~0ull)) c.clock = deadline;
     }
     if (timer_remaining(c) == 0) return exit_now(ExitReason::VMX_PREEMPTION_TIMER_EXPIRED);
   }
@@ -411,7 +415,8 @@ bool VmxUnit::before_instruction(Cpu& c) {
   // Interrupt-window exiting: RFLAGS.IF = 1 and no blocking by STI or MOV SS (25.2). At an
   // instruction boundary the next instruction is blocked exactly when the one that just
   // retired (or the VM entry) armed the shadow.
-  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.shadow_armed)
+  // It does not wake the shutdown state (25.2).
+  if ((gc_.proc & ctl::PROC_INTERRUPT_WINDOW_EXITING) && (c.s.rflags & rf::IF) && !c.shadow_armed && !shutdown)
     return exit_now(ExitReason::INTERRUPT_WINDOW);
   return false;
 }

@@ -111,8 +111,12 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
              line);
   }
 
-  // Activity and interruptibility state (SDM 26.6): HLT, blocking by STI / MOV SS / NMI.
-  c.halted = f.guest.activity == 1;
+  // Activity and interruptibility state (SDM 26.6): HLT, shutdown or wait-for-SIPI, blocking
+  // by STI / MOV SS / NMI.
+  static constexpr Cpu::HaltKind kKinds[4] = {Cpu::HaltKind::Hlt, Cpu::HaltKind::Hlt, Cpu::HaltKind::Shutdown,
+                                              Cpu::HaltKind::WaitForSipi};
+  c.halted = f.guest.activity != 0;
+  c.halt_kind = kKinds[f.guest.activity & 3];
   // Blocking by STI or MOV SS covers the first guest instruction, as if that instruction
   // had just retired (the run loop turns the armed shadow into one instruction's blocking).
   c.interrupt_shadow = false;
@@ -138,7 +142,8 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
       case 5: kind = Cpu::EventKind::Icebp; break;
       default: break;
     }
-    c.halted = false;
+    c.halted = false;  // the injected event makes the processor active (26.6.2)
+    c.halt_kind = Cpu::HaltKind::Hlt;
     c.insn_rip = c.s.rip();
     if (type >= 4 && type <= 6) c.s.rip() += f.ctl.entry_insn_len;
     injecting_ = true;
@@ -147,6 +152,10 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
     if (!ok) c.stop_reason = StopReason::TripleFault;
   }
   arm_polling(c);
+  // A guest entered in HLT or shutdown takes its MTF exit right away: it wakes the processor
+  // (26.6.2 and the monitor-trap-flag rules of 26.6); not in wait-for-SIPI.
+  if ((gc_.proc & ctl::PROC_MONITOR_TRAP_FLAG) && c.halted && c.halt_kind != Cpu::HaltKind::WaitForSipi)
+    mtf_armed_ = true;
   c.next_check = 0;
   return Exec::VmTransition;
 }

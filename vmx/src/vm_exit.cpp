@@ -123,8 +123,10 @@ void VmxUnit::save_guest_state(Cpu& c, const VmExitEvent& e) {
   wr(vmcs_slot(F::GUEST_SYSENTER_EIP), c.s.sysenter_eip);
   if (gc_.exit & ctl::EXIT_SAVE_IA32_PAT) wr(vmcs_slot(F::GUEST_PAT), c.s.pat);
   if (gc_.exit & ctl::EXIT_SAVE_IA32_EFER) wr(vmcs_slot(F::GUEST_EFER), c.s.efer);
-  // Activity state: HLT if the guest was halted (an interrupt or NMI exit wakes nothing).
-  wr(vmcs_slot(F::GUEST_ACTIVITY_STATE), c.halted ? 1 : 0);
+  // Activity state: the state the guest was in (27.3.4): an exit that wakes it (an
+  // interrupt, an NMI, the preemption timer) saves HLT, shutdown or wait-for-SIPI.
+  static constexpr uint32_t kActivity[3] = {1, 2, 3};  // Cpu::HaltKind
+  wr(vmcs_slot(F::GUEST_ACTIVITY_STATE), c.halted ? kActivity[static_cast<int>(c.halt_kind)] : 0);
   uint32_t intr = 0;
   // Blocking by STI / MOV SS of the instruction the exit interrupted, or, at a boundary, of
   // the next one (the shadow the last instruction armed).
@@ -187,6 +189,7 @@ void VmxUnit::load_host_state(Cpu& c) {
   c.s.rflags = rf::kFixed1;
   c.s.cpl = 0;
   c.halted = false;
+  c.halt_kind = Cpu::HaltKind::Hlt;
   c.interrupt_shadow = c.shadow_armed = false;
   if ((c.s.cr0 & cr0::PG) && (c.s.cr4 & cr4::PAE) && !wide)
     for (unsigned k = 0; k < 4; ++k) c.pdpte[k] = mem_.read((c.s.cr3 & 0xFFFF'FFE0ull) + 8 * k, 8);

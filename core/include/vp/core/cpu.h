@@ -239,6 +239,10 @@ class Cpu {
   // Records data (io = false) or I/O breakpoint hits for an access of [addr, addr+size).
   void check_data_breakpoints(uint64_t addr, unsigned size, bool write, bool io);
   bool halted = false;
+  // What a halted processor waits for: HLT wakes on interrupts and NMIs; the VMX shutdown
+  // activity state only on an NMI or a VMX control that wakes it; wait-for-SIPI on a SIPI,
+  // which nothing on this one-processor machine sends (SDM Vol. 3C 24.4.2, 25.2, 26.6.2).
+  enum class HaltKind : uint8_t { Hlt, Shutdown, WaitForSipi } halt_kind = HaltKind::Hlt;
   // Shutdown without a triple fault (a VMX abort, SDM Vol. 3C 27.7): the run stops as for one.
   bool in_shutdown = false;
   // NMI (SDM Vol. 3 6.7.1): pending until delivered; further NMIs are blocked from delivery
