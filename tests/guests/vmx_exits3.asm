@@ -7,17 +7,19 @@
 ; expect-output: monitor: no fault
 ; expect-output: mwait: no fault
 ; expect-output: monitor ecx 1: GP 0D 0000000000000000 ok
-; expect-output: rdtscp without enable rdtscp: exit 00000000 qual 0000000000000000 rip 00008DC7 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
-; expect-output: rdtscp, rdtsc exiting: exit 00000033 qual 0000000000000000 rip 00008DC7 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: rdtscp runs: exit 00000012 qual 0000000000000000 rip 00008DCC len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000001234
-; expect-output: rdpmc, rdpmc exiting: exit 0000000F qual 0000000000000000 rip 00008DD3 len 02 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: rdpmc faults: exit 00000000 qual 0000000000000000 rip 00008DD3 len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008DE3 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor ecx 1, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008DF5 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor ecx 1 faults: exit 00000000 qual 0000000000000000 rip 00008DF5 len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
-; expect-output: mwait, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008E01 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: mwait ecx 2, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008E15 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: mwait returns: exit 00000012 qual 0000000000000000 rip 00008E09 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 000000000000600D
+; expect-output: rdtscp without enable rdtscp: exit 00000000 qual 0000000000000000 rip 00008E40 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
+; expect-output: rdtscp, rdtsc exiting: exit 00000033 qual 0000000000000000 rip 00008E40 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: rdtscp runs: exit 00000012 qual 0000000000000000 rip 00008E45 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000001234
+; expect-output: rdpmc, rdpmc exiting: exit 0000000F qual 0000000000000000 rip 00008E4C len 02 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: rdpmc faults: exit 00000000 qual 0000000000000000 rip 00008E4C len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008E5C len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor ecx 1, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008E6E len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor ecx 1 faults: exit 00000000 qual 0000000000000000 rip 00008E6E len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
+; expect-output: mwait, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008E7A len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: mwait ecx 2, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008EA0 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: mwait returns: exit 00000012 qual 0000000000000000 rip 00008E82 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 000000000000600D
+; expect-output: getsec without cr4.smxe: exit 00000000 qual 0000000000000000 rip 00008E87 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
+; expect-output: xsetbv without cr4.osxsave: exit 00000000 qual 0000000000000000 rip 00008E94 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
 ;
 ; RDTSCP, RDPMC, MONITOR and MWAIT, in root operation and as VM exits (SDM Vol. 3C 25.1.3
 ; "Instructions That Cause VM Exits Conditionally", 25.3 for "enable RDTSCP", 25.1.1 for the
@@ -26,7 +28,8 @@
 ; #GP. Non-root: RDTSCP is #UD without "enable RDTSCP" and exits with "RDTSC exiting"
 ; (reason 51); RDPMC, MONITOR and MWAIT exit with their controls (15, 39, 36), and the exits
 ; come before the #GP their operands would raise; without the controls MWAIT falls through,
-; RDPMC and MONITOR with ECX = 1 fault (#GP through the exception bitmap).
+; RDPMC and MONITOR with ECX = 1 fault (#GP through the exception bitmap). GETSEC and XSETBV,
+; which exit unconditionally, are #UD first in this model (no SMX, no XSAVE).
 ; Bochs 2.7 (scripts/bochs-oracle) prints the same, except that its Tiger Lake model has
 ; performance counters, so RDPMC 0 reads one (the Skylake modelled here reports none: CPUID
 ; leaf 0AH is absent, docs/cpu-model.md), and "len" of the exception exits, which is
@@ -93,6 +96,10 @@ main:
     vmcase "mwait ecx 2, mwait exiting", g_mwait_bad
     ctl_andn 0x4002, 1 << 10
     vmcase "mwait returns", g_mwait
+    ; --- GETSEC and XSETBV exit unconditionally, but only where they exist: without CR4.SMXE
+    ;     (no SMX here) and CR4.OSXSAVE (no XSAVE here) they are #UD first (SDM GETSEC, XSETBV)
+    vmcase "getsec without cr4.smxe", g_getsec
+    vmcase "xsetbv without cr4.osxsave", g_xsetbv
     mov   al, 0
     jmp   exit
 
@@ -120,6 +127,13 @@ g_mwait:        xor   eax, eax
                 mwait
                 mov   ebx, 0x600D
                 vmcall
+                jmp   $
+g_getsec:       getsec
+                jmp   $
+g_xsetbv:       xor   ecx, ecx
+                xor   edx, edx
+                mov   eax, 1
+                xsetbv
                 jmp   $
 g_mwait_bad:    xor   eax, eax
                 mov   ecx, 2

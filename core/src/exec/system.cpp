@@ -494,6 +494,21 @@ Exec exec_mwait(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
+// GETSEC and XSETBV (SDM Vol. 2): #UD without CR4.SMXE / CR4.OSXSAVE, which this model (no
+// SMX, no XSAVE: docs/cpu-model.md) cannot set; with them, VMX non-root operation would exit
+// unconditionally (Vol. 3C 25.1.2), which the intercepts are ready for.
+Exec exec_getsec(Cpu& c, const Insn& i) {
+  if (!(c.s.cr4 & cr4::SMXE)) return c.ud();
+  if (c.vm_intercept(i, Intercept::Getsec)) return Exec::VmTransition;
+  return c.ud();
+}
+
+Exec exec_xsetbv(Cpu& c, const Insn& i) {
+  if (!(c.s.cr4 & cr4::OSXSAVE)) return c.ud();
+  if (c.vm_intercept(i, Intercept::Xsetbv)) return Exec::VmTransition;
+  return c.ud();
+}
+
 // --- interrupts flag, HLT ---------------------------------------------------------------
 
 bool io_privileged(const Cpu& c) {
@@ -743,6 +758,8 @@ bool bind_system(Insn& i) {
     case M(RDPMC): i.fn = exec_rdpmc; return true;
     case M(MONITOR): i.fn = exec_monitor; return true;
     case M(MWAIT): i.fn = exec_mwait; return true;
+    case M(GETSEC): i.fn = exec_getsec; return true;
+    case M(XSETBV): i.fn = exec_xsetbv; return true;
     case M(CLI): i.fn = exec_cli; return true;
     case M(STI): i.fn = exec_sti; return true;
     case M(HLT): i.fn = exec_hlt; return true;
