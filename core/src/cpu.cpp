@@ -58,10 +58,7 @@ void Cpu::update_mode() {
   stack_size = long64 ? 8 : (pe && (s.seg[SS].ar & ar::DB)) ? 4 : 2;
   for (unsigned i = 0; i < 6; ++i) seg_base[i] = (long64 && i < FS) ? 0 : s.seg[i].base;
   if (!pe) s.cpl = 0;
-  // Translations made from now on are tagged with this context (SDM Vol. 3C 28.3.1).
-  tlb_ctx = (tlb_ept && !paging) ? ((uint32_t{tlb_ept} << 16) | tlbctx::kGuestPhysical)
-                                 : (tlb_vpid | (uint32_t{tlb_ept} << 16));
-  tlb_key_bits = uint64_t{tlb_ctx} << tlbctx::kKeyShift;
+  refresh_tlb_context();
   if (trace) {
     const uint32_t mode = static_cast<uint32_t>(code_mode) | (pe ? 4 : 0) | (paging ? 8 : 0) |
                           ((s.efer & efer::LMA) ? 16 : 0);

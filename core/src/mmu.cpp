@@ -66,7 +66,7 @@ TlbEntry entry_for(Cpu& c, uint64_t pa, uint64_t la) {
   e.host_r = c.mem.ram_page(e.pa);
   e.host_w = (e.host_r && !c.mem.is_code(e.pa)) ? e.host_r : nullptr;
   e.lpage = (la & 0x0000'FFFF'FFFF'F000ull) >> 12;
-  e.ctx = c.tlb_ctx;
+  e.ctx = c.tlb_tag;
   return e;
 }
 
@@ -213,12 +213,18 @@ void check_cached_use(Cpu& c, const TlbEntry& e, uint64_t la, Access acc, bool u
   ++c.stale_uses;
   static const char* kAccess[] = {"read", "write", "fetch"};
   char tag[64];
-  if (e.ctx & tlbctx::kGuestPhysical)
-    std::snprintf(tag, sizeof tag, "guest-physical mapping, EPT context %u", tlbctx::ept(e.ctx));
-  else if (tlbctx::ept(e.ctx))
-    std::snprintf(tag, sizeof tag, "VPID %u, EPT context %u", tlbctx::vpid(e.ctx), tlbctx::ept(e.ctx));
+  const char* pcid = "";
+  char pcid_text[16];
+  if (e.ctx.pcid) {
+    std::snprintf(pcid_text, sizeof pcid_text, ", PCID %u", e.ctx.pcid);
+    pcid = pcid_text;
+  }
+  if (e.ctx.guest_physical)
+    std::snprintf(tag, sizeof tag, "guest-physical mapping, EPT context %u", e.ctx.ept);
+  else if (e.ctx.ept)
+    std::snprintf(tag, sizeof tag, "VPID %u%s, EPT context %u", e.ctx.vpid, pcid, e.ctx.ept);
   else
-    std::snprintf(tag, sizeof tag, "VPID %u", tlbctx::vpid(e.ctx));
+    std::snprintf(tag, sizeof tag, "VPID %u%s", e.ctx.vpid, pcid);
   char now[64];
   if (!fresh) std::snprintf(now, sizeof now, "fault");
   else std::snprintf(now, sizeof now, "give 0x%llx%s", static_cast<unsigned long long>(hpa & ~0xFFFull),
@@ -238,6 +244,10 @@ void check_cached_use(Cpu& c, const TlbEntry& e, uint64_t la, Access acc, bool u
                   static_cast<unsigned long long>(e.pa), fresh ? "true" : "false");
     c.trace->emit(c, "stale-tlb", f);
   }
+}
+
+bool same_context(const TlbTag& a, const TlbTag& b) {
+  return a.vpid == b.vpid && a.pcid == b.pcid && a.ept == b.ept && a.guest_physical == b.guest_physical;
 }
 
 // Tags of the diagnostic mode: never equal to a key, so every access takes the slow path
@@ -273,7 +283,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   if (r != Exec::Ok) {
     // A #PF, EPT violation or misconfiguration invalidates what is cached for la (SDM Vol. 3
     // 4.10.4.1, Vol. 3C 28.3.3.1).
-    if (slot.ctx == c.tlb_ctx && slot.lpage == ((la & 0x0000'FFFF'FFFF'F000ull) >> 12)) slot = TlbEntry{};
+    if (same_context(slot.ctx, c.tlb_tag) && slot.lpage == ((la & 0x0000'FFFF'FFFF'F000ull) >> 12)) slot = TlbEntry{};
     c.invalidate_page(la);
     return r;
   }
@@ -377,23 +387,57 @@ Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v) {
 
 void Cpu::flush_tlb(bool include_global) {
   const uint16_t vpid = tlb_vpid;
-  invalidate_tlb_unless([&](const TlbEntry& e) {
-    return (e.ctx & tlbctx::kGuestPhysical) || tlbctx::vpid(e.ctx) != vpid || (!include_global && e.global);
-  });
+  invalidate_tlb_unless([&](const TlbEntry& e) { return !e.ctx.linear_of(vpid) || (!include_global && e.global); });
 }
 
-void Cpu::invalidate_linear(uint64_t la, uint16_t vpid) {
+void Cpu::flush_pcid(uint16_t pcid) {
+  const uint16_t vpid = tlb_vpid;
+  invalidate_tlb_unless([&](const TlbEntry& e) { return !e.ctx.linear_of(vpid) || e.ctx.pcid != pcid || e.global; });
+}
+
+void Cpu::invalidate_linear(uint64_t la, uint16_t vpid, int pcid, bool globals) {
   ++fetch_epoch;
   const uint64_t page = (la & 0x0000'FFFF'FFFF'F000ull) >> 12;
-  const auto linear_of = [vpid](const TlbEntry& e) {
-    return !(e.ctx & tlbctx::kGuestPhysical) && tlbctx::vpid(e.ctx) == vpid;
+  const auto hit = [&](const TlbEntry& e) {
+    return e.ctx.linear_of(vpid) && (pcid < 0 || e.ctx.pcid == pcid || (globals && e.global)) &&
+           (globals || !e.global);
   };
   TlbEntry& e = tlb_slot(*this, la);
-  if (e.lpage == page && linear_of(e)) e = TlbEntry{};  // (stays on the live list)
+  if (e.lpage == page && hit(e)) e = TlbEntry{};  // (stays on the live list)
   if (large_pieces_)
     invalidate_tlb_unless([&](const TlbEntry& t) {
-      return !(linear_of(t) && t.page_shift > 12 && ((t.lpage ^ page) >> (t.page_shift - 12)) == 0);
+      return !(hit(t) && t.page_shift > 12 && ((t.lpage ^ page) >> (t.page_shift - 12)) == 0);
     });
+}
+
+void Cpu::set_vmx_context(uint16_t vpid, uint8_t ept) {
+  tlb_vpid = vpid;
+  tlb_ept = ept;
+  // The VPID's small number for the key: found, or the next one reused.
+  unsigned slot = 0;
+  if (vpid) {
+    for (unsigned k = 1; k < 16 && !slot; ++k)
+      if (vpid_slots_[k] == vpid) slot = k;
+    if (!slot) {
+      slot = vpid_slot_next_;
+      vpid_slot_next_ = vpid_slot_next_ % 15 + 1;
+      const uint16_t old = vpid_slots_[slot];
+      if (old) invalidate_tlb_unless([old](const TlbEntry& e) { return !e.ctx.linear_of(old); });
+      vpid_slots_[slot] = vpid;
+    }
+  }
+  vpid_slot_ = slot;
+  update_mode();
+}
+
+void Cpu::refresh_tlb_context() {
+  // Guest-physical mappings carry only the EPT context; the others VPID and PCID too.
+  const bool guest_physical = tlb_ept && !paging;
+  const uint16_t pcid = (s.cr4 & cr4::PCIDE) ? static_cast<uint16_t>(s.cr3 & 0xFFF) : 0;
+  tlb_tag = guest_physical ? TlbTag{0, 0, tlb_ept, true} : TlbTag{tlb_vpid, pcid, tlb_ept, false};
+  const uint64_t id = guest_physical ? ((uint64_t{tlb_ept} << 4) | (1u << 7))
+                                     : (vpid_slot_ | (uint64_t{tlb_ept} << 4) | (uint64_t{pcid} << 8));
+  tlb_key_bits = id << kTlbKeyShift;
 }
 
 // --- segmentation --------------------------------------------------------------------

@@ -87,7 +87,7 @@ uint8_t VmxUnit::ept_context(Cpu& c, uint64_t eptrta) {
   // (hardware may drop cached translations at any time, 28.3.2).
   const uint8_t k = static_cast<uint8_t>(ept_context_next_);
   ept_context_next_ = ept_context_next_ % 7 + 1;
-  c.invalidate_tlb_unless([k](const TlbEntry& e) { return tlbctx::ept(e.ctx) != k; });
+  c.invalidate_tlb_unless([k](const TlbEntry& e) { return e.ctx.ept != k; });
   ept_contexts_[k] = eptrta;
   return k;
 }
@@ -96,24 +96,21 @@ uint8_t VmxUnit::ept_context(Cpu& c, uint64_t eptrta) {
 // combined mappings of VPID 0000H, for all EPTRTAs (28.3.3.1); with VPIDs nothing goes.
 static void invalidate_vpid0_unless_vpids(Cpu& c, const GuestControls& gc) {
   if (gc.proc2 & ctl::PROC2_ENABLE_VPID) return;
-  c.invalidate_tlb_unless([](const TlbEntry& e) { return (e.ctx & tlbctx::kGuestPhysical) || tlbctx::vpid(e.ctx) != 0; });
+  c.invalidate_tlb_unless([](const TlbEntry& e) { return !e.ctx.linear_of(0); });
 }
 
 void VmxUnit::enter_guest_context(Cpu& c) {
   invalidate_vpid0_unless_vpids(c, gc_);
   const bool ept = gc_.proc2 & ctl::PROC2_ENABLE_EPT;
-  c.tlb_vpid = (gc_.proc2 & ctl::PROC2_ENABLE_VPID) ? gc_.vpid : 0;
-  c.tlb_ept = ept ? ept_context(c, eptp::root(gc_.eptp, c.model.maxphyaddr)) : 0;
   c.ept_active = ept;
-  c.update_mode();
+  c.set_vmx_context((gc_.proc2 & ctl::PROC2_ENABLE_VPID) ? gc_.vpid : 0,
+                    ept ? ept_context(c, eptp::root(gc_.eptp, c.model.maxphyaddr)) : 0);
 }
 
 void VmxUnit::enter_host_context(Cpu& c) {
   invalidate_vpid0_unless_vpids(c, gc_);
-  c.tlb_vpid = 0;
-  c.tlb_ept = 0;
   c.ept_active = false;
-  c.update_mode();
+  c.set_vmx_context(0, 0);
 }
 
 // --- INVEPT / INVVPID ---------------------------------------------------------------------
@@ -148,10 +145,10 @@ Exec VmxUnit::invept(Cpu& c, const Insn& i) {
     const uint64_t rta = eptp::root(d[0], c.model.maxphyaddr);
     for (uint8_t k = 1; k < 8; ++k)
       if (ept_contexts_[k] == rta)
-        c.invalidate_tlb_unless([k](const TlbEntry& e) { return tlbctx::ept(e.ctx) != k; });
+        c.invalidate_tlb_unless([k](const TlbEntry& e) { return e.ctx.ept != k; });
   } else {
     // All-context: every EPTRTA's mappings.
-    c.invalidate_tlb_unless([](const TlbEntry& e) { return tlbctx::ept(e.ctx) == 0; });
+    c.invalidate_tlb_unless([](const TlbEntry& e) { return e.ctx.ept == 0; });
   }
   return succeed(c);
 }
@@ -165,22 +162,15 @@ Exec VmxUnit::invvpid(Cpu& c, const Insn& i) {
   if (d[0] >> 16) return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
   const uint16_t vpid = static_cast<uint16_t>(d[0]);
   if (type != 2 && vpid == 0) return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
-  const auto linear_of = [](const TlbEntry& e, uint16_t v) {
-    return !(e.ctx & tlbctx::kGuestPhysical) && tlbctx::vpid(e.ctx) == v;
-  };
   switch (type) {
     case 0: {
       if (!canonical48(d[1])) return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
       c.invalidate_linear(d[1], vpid);
       break;
     }
-    case 1: c.invalidate_tlb_unless([&](const TlbEntry& e) { return !linear_of(e, vpid); }); break;
-    case 2:
-      c.invalidate_tlb_unless([](const TlbEntry& e) {
-        return (e.ctx & tlbctx::kGuestPhysical) || tlbctx::vpid(e.ctx) == 0;
-      });
-      break;
-    default: c.invalidate_tlb_unless([&](const TlbEntry& e) { return !linear_of(e, vpid) || e.global; }); break;
+    case 1: c.invalidate_tlb_unless([&](const TlbEntry& e) { return !e.ctx.linear_of(vpid); }); break;
+    case 2: c.invalidate_tlb_unless([](const TlbEntry& e) { return e.ctx.guest_physical || e.ctx.vpid == 0; }); break;
+    default: c.invalidate_tlb_unless([&](const TlbEntry& e) { return !e.ctx.linear_of(vpid) || e.global; }); break;
   }
   return succeed(c);
 }

@@ -75,26 +75,28 @@ class InterruptController {
   virtual void write_tpr(uint8_t tpr) = 0;
 };
 
-// What a cached translation is tagged with besides its linear page (SDM Vol. 3C 28.3.1):
-// bits 15:0 the VPID, bits 18:16 an EPT context (a slot for one EPTRTA, 0 = no EPT), bit 19
-// set for guest-physical mappings (EPT with guest paging off: tagged by EPTRTA only).
-namespace tlbctx {
-inline constexpr uint32_t kGuestPhysical = 1u << 19;
-inline constexpr uint16_t vpid(uint32_t ctx) { return static_cast<uint16_t>(ctx); }
-inline constexpr unsigned ept(uint32_t ctx) { return (ctx >> 16) & 7; }
-inline constexpr unsigned kKeyShift = 37;  // where the context sits in a TLB key (tlb_key)
-}  // namespace tlbctx
+// What a cached translation is tagged with besides its linear page (SDM Vol. 3A 4.10.1, Vol.
+// 3C 28.3.1): VPID, PCID, an EPT context (a slot for one EPTRTA, 0 = no EPT), and whether it
+// is a guest-physical mapping (EPT with guest paging off: tagged by EPTRTA only).
+struct TlbTag {
+  uint16_t vpid = 0, pcid = 0;
+  uint8_t ept = 0;
+  bool guest_physical = false;
+  // A linear or combined mapping of `v` (what VPID-based invalidations act on).
+  bool linear_of(uint16_t v) const { return !guest_physical && vpid == v; }
+};
+inline constexpr unsigned kTlbKeyShift = 37;  // where the context id sits in a TLB key
 
-// Software TLB entry: one direct-mapped slot caching a linear page's translation. Tags are
-// (linear page << 1 | user | context << 37) so a user access never hits a supervisor-only
-// fill and one VPID or EPT context never hits another's.
+// Software TLB entry: one direct-mapped slot caching a linear page's translation. Keys are
+// (linear page << 1 | user | context id << 37) so a user access never hits a supervisor-only
+// fill and one context (VPID, PCID, EPT) never hits another's.
 struct TlbEntry {
   uint64_t tag_r = ~0ull, tag_w = ~0ull, tag_x = ~0ull;
   uint8_t* host_r = nullptr;  // RAM page for reads/fetches, nullptr for MMIO / non-RAM
   uint8_t* host_w = nullptr;  // RAM page for writes, nullptr also for pages holding decoded code
   uint64_t pa = 0;            // (host-)physical page
   uint64_t lpage = ~0ull;     // linear address bits 47:12
-  uint32_t ctx = 0;           // tlbctx
+  TlbTag ctx;
   uint8_t page_shift = 12;    // size of the guest page this 4-KiB piece belongs to (12, 21, 22, 30)
   bool global = false;
 };
@@ -126,17 +128,25 @@ class Cpu {
   void state_changed();
   // Recomputes the derived mode only (after a segment load); no TLB flush.
   void update_mode();
-  // MOV CR3, CR0/CR4 paging changes: the linear and combined mappings of the current VPID,
-  // for all EPT contexts, except global ones when include_global is false (SDM Vol. 3
+  // CR0/CR4 paging changes: the linear and combined mappings of the current VPID, for all
+  // PCIDs and EPT contexts, except global ones when include_global is false (SDM Vol. 3
   // 4.10.4.1, Vol. 3C 28.3.3.1).
   void flush_tlb(bool include_global = true);
-  // INVLPG, #PF: the current VPID's mappings of one linear page, global ones too.
-  void invalidate_page(uint64_t la) { invalidate_linear(la, tlb_vpid); }
-  // The linear and combined mappings of `vpid` for the page holding la (INVLPG, INVVPID
-  // individual-address). A large page is cached in 4-KiB pieces; every piece goes (SDM Vol. 3
-  // 4.10.2.3, 4.10.4.1: invalidation covers the whole translation the paging structures give).
-  void invalidate_linear(uint64_t la, uint16_t vpid);
+  // MOV CR3, INVPCID single-context: the current VPID's non-global mappings of one PCID.
+  void flush_pcid(uint16_t pcid);
+  // INVLPG, #PF: the current VPID's mappings of one linear page for the current PCID, and
+  // global ones for any PCID.
+  void invalidate_page(uint64_t la) { invalidate_linear(la, tlb_vpid, tlb_tag.pcid, true); }
+  // The linear and combined mappings of `vpid` for the page holding la: of PCID `pcid` (-1:
+  // every PCID), and global ones of any PCID when `globals` (INVLPG, INVPCID type 0, INVVPID
+  // type 0). A large page is cached in 4-KiB pieces; every piece goes (SDM Vol. 3 4.10.2.3,
+  // 4.10.4.1: invalidation covers the whole translation the paging structures give).
+  void invalidate_linear(uint64_t la, uint16_t vpid, int pcid = -1, bool globals = true);
   bool large_pieces_ = false;  // a piece of a large page may be cached
+  // VPIDs share 15 small numbers in the key (0 is VPID 0000H); reusing one drops what the TLB
+  // holds for its old VPID, as hardware may drop cached translations at any time.
+  uint16_t vpid_slots_[16] = {};
+  unsigned vpid_slot_next_ = 1, vpid_slot_ = 0;
   // Drops every cached translation for which keep(entry) is false (VMX invalidations).
   template <class Keep>
   void invalidate_tlb_unless(Keep keep) {
@@ -155,11 +165,14 @@ class Cpu {
     if (!kept) large_pieces_ = false;
   }
   // The context translations made now are tagged with: the VPID and EPT context VMX sets
-  // (0 and 0 in root operation), and whether guest paging is off under EPT (update_mode).
+  // (0 and 0 in root operation, set_vmx_context), the PCID (CR3[11:0] with CR4.PCIDE) and
+  // whether guest paging is off under EPT (refresh_tlb_context, from update_mode and CR3).
   uint16_t tlb_vpid = 0;
   uint8_t tlb_ept = 0;
-  uint32_t tlb_ctx = 0;
-  uint64_t tlb_key_bits = 0;  // tlb_ctx << tlbctx::kKeyShift
+  TlbTag tlb_tag;
+  uint64_t tlb_key_bits = 0;  // the context id << kTlbKeyShift
+  void set_vmx_context(uint16_t vpid, uint8_t ept);
+  void refresh_tlb_context();
   // Guest-physical addresses go through EPT (VmxInterface::translate_guest_physical).
   bool ept_active = false;
   // Opt-in diagnostic (`run --check-stale-tlb`): every use of a cached translation is checked
