@@ -25,6 +25,7 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
 constexpr uint32_t kEcx1 = (1u << 3)      // MONITOR/MWAIT (MWAIT returns at once: cpu-model.md)
                            | (1u << 5)    // VMX (when the machine has the VT-x model)
                            | (1u << 13)   // CMPXCHG16B
+                           | (1u << 17)   // PCID
                            | (1u << 21)   // x2APIC
                            | (1u << 23);  // POPCNT
 
@@ -36,8 +37,8 @@ constexpr CpuidLeaf kLeaves[] = {
     // leaf 5 (MONITOR/MWAIT): 64-byte monitor lines, MWAIT extensions and interrupts as
     // break events; no C-state sub-states are enumerated (MWAIT hints are not modelled)
     {0x5, 0, 64, 64, 3, 0},
-    // leaf 7: SMEP (EBX bit 7), SMAP (EBX bit 20)
-    {0x7, 0, 0, (1u << 7) | (1u << 20), 0, 0},
+    // leaf 7: SMEP (EBX bit 7), INVPCID (bit 10), SMAP (bit 20)
+    {0x7, 0, 0, (1u << 7) | (1u << 10) | (1u << 20), 0, 0},
     {0x80000000, 0, 0x80000008, 0, 0, 0},
     // LAHF/SAHF in 64-bit mode, LZCNT; SYSCALL/SYSRET, NX, 1-GiB pages, RDTSCP, long mode
     {0x80000001, 0, 0, 0, (1u << 0) | (1u << 5), (1u << 11) | (1u << 20) | (1u << 26) | (1u << 27) | (1u << 29)},

@@ -30,10 +30,11 @@ constexpr uint64_t kExitHw = 0x01FF'FFFF'0003'6DFFull, kEntryHw = 0x0003'FFFF'00
 // virtualization, virtual-interrupt delivery, posted interrupts and mode-based EPT execute.
 constexpr uint64_t kProc2Hw = hi(0x021F'FCFFull);
 // The model: EPT, VPID, unrestricted guest (vmx/src/translation.cpp, ept.cpp), enable RDTSCP,
-// descriptor-table, WBINVD and PAUSE-loop exiting. Not modelled: APIC-access virtualization,
-// x2APIC mode, INVPCID, VM functions, VMCS shadowing, RDRAND/RDSEED exiting, PML, EPT-violation #VE, XSAVES.
+// enable INVPCID, descriptor-table, WBINVD and PAUSE-loop exiting. Not modelled: APIC-access
+// virtualization, x2APIC mode, VM functions, VMCS shadowing, RDRAND/RDSEED exiting, PML, EPT-violation #VE, XSAVES.
 constexpr uint64_t kProc2Model =
     hi(ctl::PROC2_ENABLE_EPT | ctl::PROC2_ENABLE_RDTSCP | ctl::PROC2_ENABLE_VPID | ctl::PROC2_UNRESTRICTED_GUEST |
+       ctl::PROC2_ENABLE_INVPCID |
        ctl::PROC2_DESCRIPTOR_TABLE_EXITING | ctl::PROC2_WBINVD_EXITING | ctl::PROC2_PAUSE_LOOP_EXITING);
 
 // IA32_VMX_EPT_VPID_CAP (A.10): execute-only pages, 4-level walks, UC/WB, 2-MiB and 1-GiB
@@ -67,7 +68,7 @@ constexpr VmxCapabilityRow kRows[] = {
      "only the CR4 bits the CPU model implements"},
     {kVmxVmcsEnum, "IA32_VMX_VMCS_ENUM", true, 0x2Eull, 0x2Eull, ""},
     {kVmxProcbasedCtls2, "IA32_VMX_PROCBASED_CTLS2", true, kProc2Hw, kProc2Model,
-     "EPT, RDTSCP, VPID, unrestricted guest, descriptor-table, WBINVD and PAUSE-loop exiting only"},
+     "EPT, RDTSCP, VPID, unrestricted guest, INVPCID, descriptor-table, WBINVD and PAUSE-loop exiting only"},
     {kVmxEptVpidCap, "IA32_VMX_EPT_VPID_CAP", true, kEptVpidCapHw, kEptVpidCapModel,
      "no advanced VM-exit information for EPT violations (bit 22)"},
     {kVmxTruePinbasedCtls, "IA32_VMX_TRUE_PINBASED_CTLS", true, 0x0000'007F'0000'0016ull,

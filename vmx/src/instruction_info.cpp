@@ -57,8 +57,11 @@ bool vmx_instruction_exit_info(const Insn& i, InstructionExitInfo& out) {
     }
     case ZYDIS_MNEMONIC_INVEPT:
     case ZYDIS_MNEMONIC_INVVPID:
-      // INVEPT/INVVPID reg, m128: reg2 (31:28) holds the type register.
-      out.reason = i.mnemonic == ZYDIS_MNEMONIC_INVEPT ? ExitReason::EXECUTE_INVEPT : ExitReason::EXECUTE_INVVPID;
+    case ZYDIS_MNEMONIC_INVPCID:
+      // INVEPT/INVVPID/INVPCID reg, m128: reg2 (31:28) holds the type register.
+      out.reason = i.mnemonic == ZYDIS_MNEMONIC_INVEPT    ? ExitReason::EXECUTE_INVEPT
+                   : i.mnemonic == ZYDIS_MNEMONIC_INVVPID ? ExitReason::EXECUTE_INVVPID
+                                                          : ExitReason::EXECUTE_INVPCID;
       out.instruction_info = memory_bits(i) | (reg_number(i.op[0].reg) << 28);
       out.qualification = static_cast<uint64_t>(i.disp);
       return true;

@@ -51,7 +51,11 @@ Exec VmxUnit::exit_for_instruction(Cpu& c, const Insn& i) {
 }
 
 bool VmxUnit::guest_may_execute(Intercept what) const {
-  return what != Intercept::Rdtscp || (gc_.proc2 & ctl::PROC2_ENABLE_RDTSCP);
+  switch (what) {
+    case Intercept::Rdtscp: return gc_.proc2 & ctl::PROC2_ENABLE_RDTSCP;
+    case Intercept::Invpcid: return gc_.proc2 & ctl::PROC2_ENABLE_INVPCID;
+    default: return true;
+  }
 }
 
 bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
@@ -65,6 +69,13 @@ bool VmxUnit::intercept(Cpu& c, const Insn& i, Intercept what) {
     case Intercept::Xsetbv: return instruction_exit(c, i, ExitReason::EXECUTE_XSETBV);
     // Controlled by the processor-based controls (25.1.3).
     case Intercept::Hlt: return proc(ctl::PROC_HLT_EXITING) && instruction_exit(c, i, ExitReason::EXECUTE_HLT);
+    case Intercept::Invpcid: {
+      // "INVLPG exiting" with "enable INVPCID": the INVEPT-format instruction information.
+      if (!proc(ctl::PROC_INVLPG_EXITING)) return false;
+      InstructionExitInfo info{};
+      vmx_instruction_exit_info(i, info);
+      return instruction_exit(c, i, info.reason, info.qualification, info.instruction_info);
+    }
     case Intercept::Invlpg:
       // Exit qualification: the linear address of the operand (27.2.1).
       return proc(ctl::PROC_INVLPG_EXITING) &&

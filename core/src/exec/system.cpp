@@ -62,7 +62,8 @@ Exec write_cr0(Cpu& c, uint64_t v) {
     c.s.efer |= efer::LMA;
   }
   if (!(v & cr0::PG) && (old & cr0::PG) && (c.s.efer & efer::LMA)) {
-    if (c.long64) return c.gp(0);  // cannot leave paging from 64-bit mode
+    // Paging cannot go off from 64-bit mode, nor while CR4.PCIDE = 1 (SDM MOV CR).
+    if (c.long64 || (c.s.cr4 & cr4::PCIDE)) return c.gp(0);
     c.s.efer &= ~efer::LMA;
   }
   if ((v & cr0::PG) && (c.s.cr4 & cr4::PAE) && !(c.s.efer & efer::LME) && ((v ^ old) & (cr0::PG | cr0::CD | cr0::NW)))
@@ -79,17 +80,27 @@ Exec write_cr4(Cpu& c, uint64_t v) {
   if (vmx_fixed_bits_violated(c, 4, v)) return c.gp(0);
   const uint64_t old = c.s.cr4;
   if ((c.s.efer & efer::LMA) && !(v & cr4::PAE)) return c.gp(0);
+  // CR4.PCIDE may go to 1 only in IA-32e mode with CR3[11:0] = 0 (SDM MOV CR, Vol. 3 4.10.1).
+  if ((v & cr4::PCIDE) && !(old & cr4::PCIDE) && (!(c.s.efer & efer::LMA) || (c.s.cr3 & 0xFFF))) return c.gp(0);
   // PAE paging reloads the PDPTEs when PAE, PSE, PGE or SMEP change (SDM Vol. 3 4.4.1).
   if ((c.s.cr0 & cr0::PG) && (v & cr4::PAE) && !(c.s.efer & efer::LMA) &&
       ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP)))
     if (Exec r = load_pdptes(c, c.s.cr3); r != Exec::Ok) return r;
   c.s.cr4 = v;
-  if ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP | cr4::SMAP)) c.flush_tlb();
+  c.refresh_tlb_context();
+  // Clearing PCIDE invalidates every PCID's translations, global ones too (4.10.4.1).
+  if ((v ^ old) & (cr4::PAE | cr4::PSE | cr4::PGE | cr4::SMEP | cr4::SMAP) || ((old & ~v) & cr4::PCIDE))
+    c.flush_tlb();
   if ((v ^ old) & cr4::DE) c.dr7_changed();  // I/O breakpoints exist only with CR4.DE
   return Exec::Ok;
 }
 
 Exec write_cr3(Cpu& c, uint64_t v) {
+  // With CR4.PCIDE, bit 63 of the source says "keep this PCID's translations"; CR3 bit 63
+  // itself stays 0 (SDM MOV CR, Vol. 3 4.10.4.1).
+  const bool pcide = c.s.cr4 & cr4::PCIDE;
+  const bool keep = pcide && (v >> 63);
+  if (pcide) v &= ~(1ull << 63);
   if (c.s.efer & efer::LMA) {
     if (v & ~((1ull << c.model.maxphyaddr) - 1)) return c.gp(0);
   } else {
@@ -98,7 +109,9 @@ Exec write_cr3(Cpu& c, uint64_t v) {
       if (Exec r = load_pdptes(c, v); r != Exec::Ok) return r;
   }
   c.s.cr3 = v;
-  c.flush_tlb(false);  // global translations survive (SDM Vol. 3 4.10.4.1)
+  c.refresh_tlb_context();
+  // The (new) PCID's non-global translations go, unless bit 63 kept them (4.10.4.1).
+  if (!keep) c.flush_pcid(pcide ? static_cast<uint16_t>(v & 0xFFF) : 0);
   return Exec::Ok;
 }
 
@@ -592,6 +605,36 @@ Exec exec_invlpg(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
+// INVPCID (SDM Vol. 2): #UD without the feature, or in VMX non-root operation without "enable
+// INVPCID"; #GP(0) at CPL > 0; with "INVLPG exiting" a VM exit (Vol. 3C 25.1.3), before the
+// descriptor is read. Then the descriptor (PCID in bits 11:0, bits 63:12 reserved, a linear
+// address in 127:64) and the type: 0 one address of a PCID, 1 a PCID, 2 everything, 3
+// everything but global translations (Vol. 3 4.10.4.1); the current VPID's only.
+Exec exec_invpcid(Cpu& c, const Insn& i) {
+  if (!(c.model.cpuid(7, 0).ebx & (1u << 10)) || i.op[1].kind != OpKind::Mem) return c.ud();
+  if (c.non_root && !c.vmx->guest_may_execute(Intercept::Invpcid)) return c.ud();
+  if ((c.s.cr0 & cr0::PE) && ((c.s.rflags & rf::VM) || c.s.cpl > 0)) return c.gp(0);
+  if (c.vm_intercept(i, Intercept::Invpcid)) return Exec::VmTransition;
+  uint64_t type, d[2];
+  read_operand(c, i, 0, c.long64 ? 8 : 4, type);
+  if (Exec r = read_memory_operand(c, i, 1, 0, 8, d[0]); r != Exec::Ok) return r;
+  if (Exec r = read_memory_operand(c, i, 1, 8, 8, d[1]); r != Exec::Ok) return r;
+  const uint16_t pcid = static_cast<uint16_t>(d[0] & 0xFFF);
+  if (type > 3 || (d[0] >> 12)) return c.gp(0);
+  // Types 0 and 1 name a PCID, which must be 0 while CR4.PCIDE = 0.
+  if (type < 2 && pcid && !(c.s.cr4 & cr4::PCIDE)) return c.gp(0);
+  switch (type) {
+    case 0:
+      if (!canonical(d[1])) return c.gp(0);
+      c.invalidate_linear(d[1], c.tlb_vpid, pcid, false);
+      break;
+    case 1: c.flush_pcid(pcid); break;
+    case 2: c.flush_tlb(true); break;
+    default: c.flush_tlb(false); break;
+  }
+  return Exec::Ok;
+}
+
 // STAC / CLAC (SDM Vol. 2): set / clear EFLAGS.AC, which lets explicit supervisor accesses
 // reach user pages under SMAP; #UD at CPL > 0 or without SMAP (CPUID.7:EBX[20]).
 Exec exec_stac_clac(Cpu& c, const Insn& i) {
@@ -767,6 +810,7 @@ bool bind_system(Insn& i) {
     case M(OUT): i.fn = exec_out; return true;
     case M(INVLPG): i.fn = exec_invlpg; return true;
     case M(STAC): case M(CLAC): i.fn = exec_stac_clac; return true;
+    case M(INVPCID): i.fn = exec_invpcid; return true;
     case M(WBINVD): case M(INVD): i.fn = exec_priv_nop; return true;
     case M(CLFLUSH): i.fn = exec_clflush; return true;
     case M(SWAPGS): i.fn = exec_swapgs; return true;

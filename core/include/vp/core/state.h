@@ -27,7 +27,8 @@ inline constexpr uint64_t VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u <
                           SMXE = 1u << 14, FSGSBASE = 1u << 16, PCIDE = 1u << 17, OSXSAVE = 1u << 18,
                           SMEP = 1u << 20, SMAP = 1u << 21, PKE = 1u << 22;
 // Bits MOV CR4 accepts on the CPU model (VMXE too when the machine has VMX).
-inline constexpr uint64_t kModelled = DE | PSE | PAE | MCE | PGE | PCE | OSFXSR | OSXMMEXCPT | TSD | SMEP | SMAP;
+inline constexpr uint64_t kModelled =
+    DE | PSE | PAE | MCE | PGE | PCE | OSFXSR | OSXMMEXCPT | TSD | PCIDE | SMEP | SMAP;
 }
 namespace efer {
 inline constexpr uint64_t SCE = 1u << 0, LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11;

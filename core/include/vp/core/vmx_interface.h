@@ -15,6 +15,7 @@ enum class Intercept : uint8_t {
   Cpuid, Getsec, Hlt, Invd, Invlpg, Rdpmc, Rdtsc, Rdtscp, Wbinvd, Xsetbv, Pause, Mwait, Monitor,
   MovCr,            // MOV to/from CR3 and CR8 (CR0/CR4 go through cr_write/cr_read)
   MovDr, Io, Rdmsr, Wrmsr,
+  Invpcid,          // exits with "INVLPG exiting" when "enable INVPCID" lets it run
   DescriptorTable,  // LGDT LIDT LLDT LTR SGDT SIDT SLDT STR
 };
 
