@@ -24,7 +24,9 @@ inline uint64_t tlb_key(const Cpu& c, uint64_t la, bool user) {
   return ((la & 0x0000'FFFF'FFFF'F000ull) >> 11) | (user ? 1 : 0) | c.tlb_key_bits;
 }
 inline uint64_t tlb_key(const Cpu& c, uint64_t la) { return tlb_key(c, la, c.s.cpl == 3); }
-inline TlbEntry& tlb_slot(Cpu& c, uint64_t la) { return c.tlb[(la >> 12) & (Cpu::kTlbSize - 1)]; }
+// The slot of la in the current context: PCIDs shift the index (Cpu::refresh_tlb_context), so
+// one PCID's translation of an address does not evict another's.
+inline TlbEntry& tlb_slot(Cpu& c, uint64_t la) { return c.tlb[((la >> 12) ^ c.tlb_index_salt) & (Cpu::kTlbSize - 1)]; }
 
 inline uint64_t addr_mask(uint8_t asz) { return ~0ull >> (64 - asz * 8); }
 

@@ -291,6 +291,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   pa_out = hpa;
   slot = entry_for(c, hpa, la);
   slot.global = w.global && (c.s.cr4 & cr4::PGE);
+  if (slot.ctx.pcid) c.pcids_used_ = true;
   if (w.page_mask != 0xFFF) {
     slot.page_shift = static_cast<uint8_t>(64 - __builtin_clzll(w.page_mask));
     c.large_pieces_ = true;
@@ -402,8 +403,12 @@ void Cpu::invalidate_linear(uint64_t la, uint16_t vpid, int pcid, bool globals) 
     return e.ctx.linear_of(vpid) && (pcid < 0 || e.ctx.pcid == pcid || (globals && e.global)) &&
            (globals || !e.global);
   };
-  TlbEntry& e = tlb_slot(*this, la);
+  // Without PCIDs in the TLB every translation of la sits in its PCID-0 slot; otherwise
+  // (another PCID, or global ones of any PCID) look at every live entry.
+  TlbEntry& e = tlb[((la >> 12) ^ pcid_salt(pcid > 0 ? static_cast<uint16_t>(pcid) : 0)) & (kTlbSize - 1)];
   if (e.lpage == page && hit(e)) e = TlbEntry{};  // (stays on the live list)
+  if (pcids_used_)
+    invalidate_tlb_unless([&](const TlbEntry& t) { return !(hit(t) && t.lpage == page); });
   if (large_pieces_)
     invalidate_tlb_unless([&](const TlbEntry& t) {
       return !(hit(t) && t.page_shift > 12 && ((t.lpage ^ page) >> (t.page_shift - 12)) == 0);
@@ -438,6 +443,7 @@ void Cpu::refresh_tlb_context() {
   const uint64_t id = guest_physical ? ((uint64_t{tlb_ept} << 4) | (1u << 7))
                                      : (vpid_slot_ | (uint64_t{tlb_ept} << 4) | (uint64_t{pcid} << 8));
   tlb_key_bits = id << kTlbKeyShift;
+  tlb_index_salt = pcid_salt(tlb_tag.pcid);
 }
 
 // --- segmentation --------------------------------------------------------------------

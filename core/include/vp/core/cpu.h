@@ -143,6 +143,7 @@ class Cpu {
   // 4.10.4.1: invalidation covers the whole translation the paging structures give).
   void invalidate_linear(uint64_t la, uint16_t vpid, int pcid = -1, bool globals = true);
   bool large_pieces_ = false;  // a piece of a large page may be cached
+  bool pcids_used_ = false;    // a translation of a PCID other than 000H may be cached
   // VPIDs share 15 small numbers in the key (0 is VPID 0000H); reusing one drops what the TLB
   // holds for its old VPID, as hardware may drop cached translations at any time.
   uint16_t vpid_slots_[16] = {};
@@ -162,7 +163,7 @@ class Cpu {
       tlb_live_bits_[idx >> 6] &= ~(1ull << (idx & 63));
     }
     tlb_live_n_ = kept;
-    if (!kept) large_pieces_ = false;
+    if (!kept) large_pieces_ = pcids_used_ = false;
   }
   // The context translations made now are tagged with: the VPID and EPT context VMX sets
   // (0 and 0 in root operation, set_vmx_context), the PCID (CR3[11:0] with CR4.PCIDE) and
@@ -171,6 +172,8 @@ class Cpu {
   uint8_t tlb_ept = 0;
   TlbTag tlb_tag;
   uint64_t tlb_key_bits = 0;  // the context id << kTlbKeyShift
+  uint32_t tlb_index_salt = 0;  // XOR-ed into the slot index: a function of the PCID
+  static uint32_t pcid_salt(uint16_t pcid) { return (pcid * 167u) & (kTlbSize - 1); }
   void set_vmx_context(uint16_t vpid, uint8_t ept);
   void refresh_tlb_context();
   // Guest-physical addresses go through EPT (VmxInterface::translate_guest_physical).
