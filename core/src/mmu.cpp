@@ -436,6 +436,9 @@ void Cpu::set_vmx_context(uint16_t vpid, uint8_t ept) {
 }
 
 void Cpu::refresh_tlb_context() {
+  // A new context (a MOV CR3 that keeps translations switches PCIDs without a flush) changes
+  // how code addresses translate: chained fetches must look again.
+  ++fetch_epoch;
   // Guest-physical mappings carry only the EPT context; the others VPID and PCID too.
   const bool guest_physical = tlb_ept && !paging;
   const uint16_t pcid = (s.cr4 & cr4::PCIDE) ? static_cast<uint16_t>(s.cr3 & 0xFFF) : 0;
