@@ -23,12 +23,6 @@ void write_flags(Cpu& c, uint64_t v, unsigned osz) {
   if ((c.s.rflags & rf::IF) && !(old & rf::IF)) c.next_check = 0;
 }
 
-namespace {
-
-Exec need_cpl0(Cpu& c) { return c.s.cpl == 0 ? Exec::Ok : c.gp(0); }
-
-// --- control registers (SDM MOV—Move to/from Control Registers; Vol. 3 2.5) --------------
-
 Exec load_pdptes(Cpu& c, uint64_t cr3) {
   // PAE paging: the four PDPTEs are loaded with CR3 (SDM Vol. 3 4.4.1); reserved bits #GP.
   uint64_t e[4];
@@ -40,6 +34,13 @@ Exec load_pdptes(Cpu& c, uint64_t cr3) {
   for (unsigned k = 0; k < 4; ++k) c.pdpte[k] = e[k];
   return Exec::Ok;
 }
+
+namespace {
+
+Exec need_cpl0(Cpu& c) { return c.s.cpl == 0 ? Exec::Ok : c.gp(0); }
+
+// --- control registers (SDM MOV—Move to/from Control Registers; Vol. 3 2.5) --------------
+
 
 
 // In VMX operation CR0 and CR4 must keep the IA32_VMX_CRn_FIXED0/1 bits: CLTS, LMSW and

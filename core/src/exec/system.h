@@ -11,6 +11,9 @@ void write_flags(Cpu& c, uint64_t v, unsigned osz);
 // Loads data segment register `seg` (DS ES FS GS SS) with `sel`, with every check of
 // SDM Vol. 2 MOV "Operation" (protected mode) or the real-mode rule base = sel << 4.
 Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel);
+// PAE paging: loads the four PDPTE registers from the PDPT at cr3; #GP(0) for reserved bits
+// (SDM Vol. 3 4.4.1).
+Exec load_pdptes(Cpu& c, uint64_t cr3);
 Exec pop_segment(Cpu& c, const Insn& i);
 
 // Reads the 8-byte descriptor for `sel` from the GDT or LDT; #GP(sel) past the limit.

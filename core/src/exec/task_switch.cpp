@@ -92,7 +92,10 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
   c.s.tr.ar |= 2;  // busy
   c.s.cr0 |= cr0::TS;
   // Load the new task (step 12). Errors from here on belong to the new task: #TS.
+  // The new task's CR3, with its PDPTEs under PAE paging (SDM 7.3 step 12, Vol. 3 4.4.1).
   if (c.paging && nt[7] != c.s.cr3) {
+    if ((c.s.cr4 & cr4::PAE))
+      if (Exec r = load_pdptes(c, nt[7] & 0xFFFFFFFFull); r != Exec::Ok) return r;
     c.s.cr3 = nt[7] & 0xFFFFFFFFull;
     c.flush_tlb(false);
   }
