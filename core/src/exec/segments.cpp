@@ -62,7 +62,10 @@ Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext,
   c.s.cpl = static_cast<uint8_t>(new_cpl);
   if (Exec r = load_data_segment(c, SS, nss); r != Exec::Ok) {
     c.s.cpl = save_cpl;
-    if (c.fault.vector != kVmExitPending) c.fault = {kTS, true, static_cast<uint32_t>((nss & 0xFFFC) | ext)};
+    // A bad new SS is #TS, a not-present one #SS, each with the selector and EXT (SDM CALL
+    // and interrupt-delivery pseudocode).
+    if (c.fault.vector == kGP || c.fault.vector == kSS)
+      c.fault = {c.fault.vector == kGP ? kTS : kSS, true, static_cast<uint32_t>((nss & 0xFFFC) | ext)};
     return r;
   }
   c.s.regs[4] = nesp;

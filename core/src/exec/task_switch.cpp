@@ -100,6 +100,9 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
     c.flush_tlb(false);
   }
   c.s.rip() = nt[8];
+  // Past the commit point a fault belongs to the new task, at its first instruction (SDM
+  // 7.3 step 12, Table 7-1): that is where the run loop puts RIP back for it.
+  c.insn_rip = nt[8];
   c.s.rflags = (new_flags & 0x3F7FD7) | rf::kFixed1;
   for (unsigned k = 0; k < 8; ++k) c.s.regs[k] = nt[10 + k] & 0xFFFFFFFFull;
   const uint16_t sels[6] = {static_cast<uint16_t>(nt[18]), static_cast<uint16_t>(nt[19]), static_cast<uint16_t>(nt[20]),
@@ -112,8 +115,8 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
     uint64_t ld;
     if ((ldt & 4) || read_descriptor(c, ldt, ld, kTS) != Exec::Ok) return c.raise(kTS, ldt & 0xFFFC);
     const SegmentReg l = descriptor_to_segment(ldt, ld);
-    if ((l.ar & ar::S) || ar::type(l.ar) != 2) return c.raise(kTS, ldt & 0xFFFC);
-    if (!(l.ar & ar::P)) return c.raise(kNP, ldt & 0xFFFC);
+    // A not-present LDT is #TS here, not #NP (SDM "Interrupt 11", Table 7-1).
+    if ((l.ar & ar::S) || ar::type(l.ar) != 2 || !(l.ar & ar::P)) return c.raise(kTS, ldt & 0xFFFC);
     c.s.ldtr = l;
   }
   // CS decides the new CPL.
