@@ -308,6 +308,30 @@ Exec exec_mov_sreg(Cpu& c, const Insn& i) {
   return store_rm16(c, i, c.s.seg[i.op[1].reg].sel);
 }
 
+// LDS LES LFS LGS LSS (SDM Vol. 2): the far pointer m16:16/32/64 at the operand, its offset
+// into the register and its selector into the segment register, with MOV's checks; the
+// register changes only once the segment load succeeded. Unlike MOV SS, LSS opens no
+// interrupt shadow.
+Exec exec_load_far_pointer(Cpu& c, const Insn& i) {
+  if (i.op[1].kind != OpKind::Mem) return c.ud();
+  uint8_t seg = DS;
+  switch (i.mnemonic) {
+    case ZYDIS_MNEMONIC_LES: seg = ES; break;
+    case ZYDIS_MNEMONIC_LFS: seg = FS; break;
+    case ZYDIS_MNEMONIC_LGS: seg = GS; break;
+    case ZYDIS_MNEMONIC_LSS: seg = SS; break;
+    default: break;
+  }
+  const unsigned n = i.osz;
+  const uint64_t ea = ea_of(c, i);
+  uint64_t off, sel;
+  if (Exec r = read_mem_sized(c, i.seg, ea, n, off); r != Exec::Ok) return r;
+  if (Exec r = read_mem_sized(c, i.seg, (ea + n) & addr_mask(i.asz), 2, sel); r != Exec::Ok) return r;
+  if (Exec r = load_data_segment(c, seg, static_cast<uint16_t>(sel)); r != Exec::Ok) return r;
+  set_reg_sized(c, i.op[0].reg, n, off);
+  return Exec::Ok;
+}
+
 // --- MSRs (SDM Vol. 4) -------------------------------------------------------------------
 
 enum Msr : uint32_t {
@@ -788,6 +812,7 @@ bool bind_system(Insn& i) {
       else return false;
       return true;
     case M(CLTS): i.fn = exec_clts; return true;
+    case M(LDS): case M(LES): case M(LFS): case M(LGS): case M(LSS): i.fn = exec_load_far_pointer; return true;
     case M(SMSW): i.fn = exec_smsw; return true;
     case M(LMSW): i.fn = exec_lmsw; return true;
     case M(LGDT): case M(LIDT): i.fn = exec_lgdt_lidt; return true;
