@@ -244,8 +244,9 @@ Exec far_jump(Cpu& c, uint16_t sel, uint64_t off, unsigned osz, bool is_call) {
     if (type == 0xC || (!lm && type == 0x4)) return through_call_gate(c, sel, desc, is_call);
     const TaskSource src = is_call ? TaskSource::Call : TaskSource::Jmp;
     const unsigned dpl = (desc >> 45) & 3;
-    if (!lm && (type == 0x9 || type == 0xB)) {
-      // JMP/CALL to a TSS descriptor: DPL >= CPL and >= RPL (SDM JMP, task switch).
+    if (!lm && (type == 0x9 || type == 0xB || type == 0x1 || type == 0x3)) {
+      // JMP/CALL to a (32- or 16-bit) TSS descriptor: DPL >= CPL and >= RPL (SDM JMP, task
+      // switch); a busy one is refused by task_switch.
       if (dpl < c.s.cpl || dpl < (sel & 3u)) return c.gp(sel & 0xFFFC);
       return task_switch(c, sel, desc, src);
     }
