@@ -48,6 +48,7 @@
 ; not-present LDT while loading the LDTR during a task switch operation causes #TS"; taken
 ; through a task gate). Bochs 2.7 (scripts/bochs-oracle) prints the same.
 %include "include/prot_mode.inc"
+%include "include/tss32.inc"
 
 TSS_M equ 0x12000                    ; the running task
 TSS_S equ 0x12100                    ; limit 60H: too short
@@ -56,23 +57,10 @@ TSS_H equ 0x12300                    ; the #TS handler task
 TSS_SH equ 0x12400                   ; an #SS handler task
 TSS_TH equ 0x12500                   ; a #TS handler task (for the same section)
 
-%macro tss_init 3                     ; base, EIP, ESP
-    mov   edi, %1
-    mov   ecx, 0x68 / 4
-    xor   eax, eax
-    rep   stosd
+%macro tss_init 3                     ; base, EIP, ESP; and ESP0 7000H, SS0 10H
+    tss32_init %1, %2, %3
     mov   dword [%1 + 0x04], 0x7000     ; ESP0
     mov   dword [%1 + 0x08], 0x10       ; SS0
-    mov   dword [%1 + 0x20], %2
-    mov   dword [%1 + 0x24], 0x2        ; EFLAGS
-    mov   dword [%1 + 0x38], %3
-    mov   dword [%1 + 0x48], 0x10       ; ES
-    mov   dword [%1 + 0x4C], 0x08       ; CS
-    mov   dword [%1 + 0x50], 0x10       ; SS
-    mov   dword [%1 + 0x54], 0x10       ; DS
-    mov   dword [%1 + 0x58], 0x10
-    mov   dword [%1 + 0x5C], 0x10
-    mov   word [%1 + 0x66], 0x68
 %endmacro
 
 main:

@@ -11,26 +11,14 @@
 ; returns; a double fault (#GP whose gate is absent, then #NP) through a task gate runs a
 ; separate #DF task with the error code on its stack. CR0.TS is set by every task switch. Bochs 2.7 (scripts/bochs-oracle) prints the same.
 %include "include/prot_mode.inc"
+%include "include/tss32.inc"
 
 TSS_A  equ 0x13000
 TSS_B  equ 0x13100
 TSS_DF equ 0x13200
 
 %macro tss_init 3                     ; base, EIP, ESP
-    mov   edi, %1
-    mov   ecx, 0x68 / 4
-    xor   eax, eax
-    rep   stosd
-    mov   dword [%1 + 0x20], %2
-    mov   dword [%1 + 0x24], 0x2        ; EFLAGS
-    mov   dword [%1 + 0x38], %3
-    mov   dword [%1 + 0x48], 0x10       ; ES
-    mov   dword [%1 + 0x4C], 0x08       ; CS
-    mov   dword [%1 + 0x50], 0x10       ; SS
-    mov   dword [%1 + 0x54], 0x10       ; DS
-    mov   dword [%1 + 0x58], 0x10
-    mov   dword [%1 + 0x5C], 0x10
-    mov   word [%1 + 0x66], 0x68
+    tss32_init %1, %2, %3
 %endmacro
 
 %macro show_type 1                    ; the access byte of GDT entry %1

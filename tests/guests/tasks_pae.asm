@@ -8,6 +8,7 @@
 ; the byte it reads there. (CR3 is not saved into the old TSS, so task A's CR3 field is set
 ; up front.) Bochs 2.7 (scripts/bochs-oracle) prints the same.
 %include "include/prot_mode.inc"
+%include "include/tss32.inc"
 
 TSS_A  equ 0x13000
 TSS_B  equ 0x13100
@@ -17,21 +18,8 @@ PDPT_B equ 0x22000
 PD_B   equ 0x23000
 
 %macro tss_init 4                     ; base, EIP, ESP, CR3
-    mov   edi, %1
-    mov   ecx, 0x68 / 4
-    xor   eax, eax
-    rep   stosd
+    tss32_init %1, %2, %3
     mov   dword [%1 + 0x1C], %4
-    mov   dword [%1 + 0x20], %2
-    mov   dword [%1 + 0x24], 0x2        ; EFLAGS
-    mov   dword [%1 + 0x38], %3
-    mov   dword [%1 + 0x48], 0x10       ; ES
-    mov   dword [%1 + 0x4C], 0x08       ; CS
-    mov   dword [%1 + 0x50], 0x10       ; SS
-    mov   dword [%1 + 0x54], 0x10       ; DS
-    mov   dword [%1 + 0x58], 0x10
-    mov   dword [%1 + 0x5C], 0x10
-    mov   word [%1 + 0x66], 0x68
 %endmacro
 
 main:
