@@ -14,6 +14,7 @@ constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/c
                            | (1u << 6)   // PAE
                            | (1u << 8)   // CX8
                            | (1u << 9)   // APIC (the platform's local APIC)
+                           | (1u << 12)  // MTRR (registers only: nothing is cached)
                            | (1u << 11)  // SEP: SYSENTER/SYSEXIT
                            | (1u << 13)  // PGE
                            | (1u << 15)  // CMOV

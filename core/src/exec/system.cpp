@@ -342,6 +342,36 @@ enum Msr : uint32_t {
   kVmxFirst = 0x480, kVmxLast = 0x493,  // IA32_VMX_BASIC .. the VMX capability MSRs
 };
 
+// MTRRs (SDM Vol. 3 11.11): the model has 10 variable ranges, the fixed ranges and
+// write-combining (IA32_MTRRCAP = 50AH, no SMRR as there is no SMM). They are registers only:
+// there are no caches for memory types to act on (docs/cpu-model.md).
+constexpr uint32_t kMtrrCap = 0xFE, kMtrrPhysBase0 = 0x200, kMtrrVariableCount = 10;
+constexpr uint64_t kMtrrCapValue = kMtrrVariableCount | (1u << 8) | (1u << 10);
+constexpr uint32_t kMtrrFixed[11] = {0x250, 0x258, 0x259, 0x268, 0x269, 0x26A, 0x26B, 0x26C, 0x26D, 0x26E, 0x26F};
+
+bool mtrr_type_valid(uint64_t t) { return t == 0 || t == 1 || t == 4 || t == 5 || t == 6; }
+
+// The MTRR that msr names, or nullptr.
+uint64_t* mtrr_slot(Cpu& c, uint32_t msr) {
+  if (msr >= kMtrrPhysBase0 && msr < kMtrrPhysBase0 + 2 * kMtrrVariableCount) return &c.s.mtrr_var[msr - kMtrrPhysBase0];
+  for (unsigned k = 0; k < 11; ++k)
+    if (kMtrrFixed[k] == msr) return &c.s.mtrr_fix[k];
+  return nullptr;
+}
+
+// Whether v may be written to the MTRR msr: valid memory types, reserved bits clear
+// (11.11.2.1-11.11.2.3), physical-address bits within MAXPHYADDR.
+bool mtrr_value_valid(const Cpu& c, uint32_t msr, uint64_t v) {
+  const uint64_t addr = ((1ull << c.model.maxphyaddr) - 1) & ~0xFFFull;
+  if (msr >= kMtrrPhysBase0 && msr < kMtrrPhysBase0 + 2 * kMtrrVariableCount) {
+    if ((msr - kMtrrPhysBase0) % 2 == 0) return mtrr_type_valid(v & 0xFF) && !(v & ~(addr | 0xFF));  // PHYSBASE
+    return !(v & ~(addr | (1u << 11)));                                                           // PHYSMASK
+  }
+  for (unsigned k = 0; k < 8; ++k)
+    if (!mtrr_type_valid((v >> (8 * k)) & 0xFF)) return false;
+  return true;
+}
+
 uint64_t* msr_slot(Cpu& c, uint32_t msr) {
   switch (msr) {
     case kSysenterCs: return &c.s.sysenter_cs;
@@ -375,8 +405,11 @@ Exec msr_read(Cpu& c, uint32_t msr, uint64_t& v) {
       break;
     case kFsBase: v = c.s.seg[FS].base; break;
     case kGsBase: v = c.s.seg[GS].base; break;
+    case kMtrrCap: v = kMtrrCapValue; break;
     default:
-      if (uint64_t* p = msr_slot(c, msr)) {
+      if (uint64_t* m = mtrr_slot(c, msr)) {
+        v = *m;
+      } else if (uint64_t* p = msr_slot(c, msr)) {
         v = *p;
       } else if (!(c.msr_read_hook && c.msr_read_hook(msr, v))) {
         c.log_msg("rdmsr of unknown MSR " + std::to_string(msr) + ": #GP(0)");
@@ -445,6 +478,12 @@ Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
       if (!canonical(v)) return c.gp(0);
       *msr_slot(c, msr) = v;
       return Exec::Ok;
+    case kMtrrCap: return c.gp(0);  // read-only
+    case kMtrrDefType:
+      // Type (7:0), FE (10), E (11); the rest reserved (11.11.2.1).
+      if (!mtrr_type_valid(v & 0xFF) || (v & ~0xCFFull)) return c.gp(0);
+      c.s.mtrr_def_type = v;
+      return Exec::Ok;
     case kTscAux:
       if (v >> 32) return c.gp(0);  // IA32_TSC_AUX: bits 63:32 reserved (SDM Vol. 4)
       c.s.tsc_aux = v;
@@ -454,6 +493,11 @@ Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
       c.s.debugctl = v;
       return Exec::Ok;
     default:
+      if (uint64_t* m = mtrr_slot(c, msr)) {
+        if (!mtrr_value_valid(c, msr, v)) return c.gp(0);
+        *m = v;
+        return Exec::Ok;
+      }
       if (uint64_t* p = msr_slot(c, msr)) {
         *p = v;
         return Exec::Ok;

@@ -76,6 +76,9 @@ struct CpuState {
   uint64_t sysenter_cs = 0, sysenter_esp = 0, sysenter_eip = 0;
   uint64_t pat = 0x0007040600070406ull;  // power-up value (SDM Vol. 3 11.12.4)
   uint64_t debugctl = 0, misc_enable = 0, feature_control = 0, mtrr_def_type = 0;
+  // MTRRs (SDM Vol. 3 11.11): PHYSBASE0, PHYSMASK0 ... PHYSMASK9, and the 11 fixed-range
+  // registers (FIX64K_00000, FIX16K_80000, FIX16K_A0000, FIX4K_C0000 ... FIX4K_F8000).
+  uint64_t mtrr_var[20] = {}, mtrr_fix[11] = {};
   uint64_t tsc_offset = 0;  // TSC = clock + tsc_offset (IA32_TIME_STAMP_COUNTER writes adjust it)
   Xmm xmm[16];
   uint32_t mxcsr = 0x1F80;
