@@ -22,8 +22,10 @@ Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t va
   return write_mem_sized(c, i.seg, ea_of(c, i), size, value);
 }
 
-Exec read_memory_operand(Cpu& c, const Insn& i, unsigned, uint64_t offset, unsigned size, uint64_t& value) {
-  return read_mem_sized(c, i.seg, (ea_of(c, i) + offset) & addr_mask(i.asz), size, value);
+Exec read_memory_operand128(Cpu& c, const Insn& i, uint64_t (&d)[2]) {
+  const uint64_t ea = ea_of(c, i);
+  if (Exec r = read_mem_sized(c, i.seg, ea, 8, d[0]); r != Exec::Ok) return r;
+  return read_mem_sized(c, i.seg, (ea + 8) & addr_mask(i.asz), 8, d[1]);
 }
 
 uint64_t effective_address(const Cpu& c, const Insn& i) { return ea_of(c, i); }

@@ -128,8 +128,7 @@ std::optional<Exec> VmxUnit::invalidation_operands(Cpu& c, const Insn& i, uint32
   read_operand(c, i, 0, c.long64 ? 8 : 4, type);
   if (!type_supported(caps_.value(kVmxEptVpidCap), cap_types, type))
     return fail(c, VmInstructionError::INVEPT_INVVPID_INVALID_OPERAND);
-  if (Exec r = read_memory_operand(c, i, 1, 0, 8, d[0]); r != Exec::Ok) return r;
-  if (Exec r = read_memory_operand(c, i, 1, 8, 8, d[1]); r != Exec::Ok) return r;
+  if (Exec r = read_memory_operand128(c, i, d); r != Exec::Ok) return r;
   return std::nullopt;
 }
 

@@ -686,8 +686,7 @@ Exec exec_invpcid(Cpu& c, const Insn& i) {
   if (c.vm_intercept(i, Intercept::Invpcid)) return Exec::VmTransition;
   uint64_t type, d[2];
   read_operand(c, i, 0, c.long64 ? 8 : 4, type);
-  if (Exec r = read_memory_operand(c, i, 1, 0, 8, d[0]); r != Exec::Ok) return r;
-  if (Exec r = read_memory_operand(c, i, 1, 8, 8, d[1]); r != Exec::Ok) return r;
+  if (Exec r = read_memory_operand128(c, i, d); r != Exec::Ok) return r;
   const uint16_t pcid = static_cast<uint16_t>(d[0] & 0xFFF);
   if (type > 3 || (d[0] >> 12)) return c.gp(0);
   // Types 0 and 1 name a PCID, which must be 0 while CR4.PCIDE = 0.

@@ -12,8 +12,9 @@ namespace vp {
 Exec read_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t& value);
 // A register destination of 4 bytes is zero-extended to 64 bits, as every 32-bit write.
 Exec write_operand(Cpu& c, const Insn& i, unsigned k, unsigned size, uint64_t value);
-// `size` bytes at byte `offset` into memory operand k (the 128-bit INVEPT/INVVPID descriptors).
-Exec read_memory_operand(Cpu& c, const Insn& i, unsigned k, uint64_t offset, unsigned size, uint64_t& value);
+// The 128-bit memory operand (the descriptor of INVEPT, INVVPID, INVPCID): bits 63:0 in
+// d[0], 127:64 in d[1].
+Exec read_memory_operand128(Cpu& c, const Insn& i, uint64_t (&d)[2]);
 // The memory operand's effective address (offset within its segment, address-size masked).
 uint64_t effective_address(const Cpu& c, const Insn& i);
 // The linear address of the memory operand (segment base added, truncated outside 64-bit mode).
