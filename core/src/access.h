@@ -21,7 +21,7 @@ Exec write_slow(Cpu& c, uint64_t la, unsigned size, uint64_t v);
 // Linear page (bits 47:12; translated addresses are canonical or 32-bit), privilege and the
 // translation context id (cpu.h TlbTag, Cpu::refresh_tlb_context).
 inline uint64_t tlb_key(const Cpu& c, uint64_t la, bool user) {
-  return ((la & 0x0000'FFFF'FFFF'F000ull) >> 11) | (user ? 1 : 0) | c.tlb_key_bits;
+  return (linear_page(la) << 1) | (user ? 1 : 0) | c.tlb_key_bits;
 }
 inline uint64_t tlb_key(const Cpu& c, uint64_t la) { return tlb_key(c, la, c.s.cpl == 3); }
 // The slot of la in the current context: PCIDs shift the index (Cpu::refresh_tlb_context), so

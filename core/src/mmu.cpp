@@ -65,7 +65,7 @@ TlbEntry entry_for(Cpu& c, uint64_t pa, uint64_t la) {
   e.pa = pa & ~0xFFFull;
   e.host_r = c.mem.ram_page(e.pa);
   e.host_w = (e.host_r && !c.mem.is_code(e.pa)) ? e.host_r : nullptr;
-  e.lpage = (la & 0x0000'FFFF'FFFF'F000ull) >> 12;
+  e.lpage = linear_page(la);
   e.ctx = c.tlb_tag;
   return e;
 }
@@ -264,8 +264,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   const uint64_t key = tlb_key(c, la, user);
 
   if (c.stale_check) [[unlikely]] {
-    const uint64_t tag = (write ? slot.tag_w : fetch ? slot.tag_x : slot.tag_r) & ~kCheckedTag;
-    if (tag == key && ((write ? slot.tag_w : fetch ? slot.tag_x : slot.tag_r) & kCheckedTag)) {
+    if ((write ? slot.tag_w : fetch ? slot.tag_x : slot.tag_r) == (key | kCheckedTag)) {
       check_cached_use(c, slot, la, acc, user, implicit_supervisor);
       pa_out = slot.pa | (la & 0xFFF);
       return Exec::Ok;
@@ -283,7 +282,7 @@ Exec translate(Cpu& c, uint64_t la, Access acc, uint64_t& pa_out, bool implicit_
   if (r != Exec::Ok) {
     // A #PF, EPT violation or misconfiguration invalidates what is cached for la (SDM Vol. 3
     // 4.10.4.1, Vol. 3C 28.3.3.1).
-    if (same_context(slot.ctx, c.tlb_tag) && slot.lpage == ((la & 0x0000'FFFF'FFFF'F000ull) >> 12)) slot = TlbEntry{};
+    if (same_context(slot.ctx, c.tlb_tag) && slot.lpage == linear_page(la)) slot = TlbEntry{};
     c.invalidate_page(la);
     return r;
   }
@@ -398,7 +397,7 @@ void Cpu::flush_pcid(uint16_t pcid) {
 
 void Cpu::invalidate_linear(uint64_t la, uint16_t vpid, int pcid, bool globals) {
   ++fetch_epoch;
-  const uint64_t page = (la & 0x0000'FFFF'FFFF'F000ull) >> 12;
+  const uint64_t page = linear_page(la);
   const auto hit = [&](const TlbEntry& e) {
     return e.ctx.linear_of(vpid) && (pcid < 0 || e.ctx.pcid == pcid || (globals && e.global)) &&
            (globals || !e.global);
@@ -407,12 +406,9 @@ void Cpu::invalidate_linear(uint64_t la, uint16_t vpid, int pcid, bool globals) 
   // (another PCID, or global ones of any PCID) look at every live entry.
   TlbEntry& e = tlb[((la >> 12) ^ pcid_salt(pcid > 0 ? static_cast<uint16_t>(pcid) : 0)) & (kTlbSize - 1)];
   if (e.lpage == page && hit(e)) e = TlbEntry{};  // (stays on the live list)
-  if (pcids_used_)
-    invalidate_tlb_unless([&](const TlbEntry& t) { return !(hit(t) && t.lpage == page); });
-  if (large_pieces_)
-    invalidate_tlb_unless([&](const TlbEntry& t) {
-      return !(hit(t) && t.page_shift > 12 && ((t.lpage ^ page) >> (t.page_shift - 12)) == 0);
-    });
+  // Other slots: other PCIDs' translations of the page, and pieces of a large page holding it.
+  if (pcids_used_ || large_pieces_)
+    invalidate_tlb_unless([&](const TlbEntry& t) { return !(hit(t) && ((t.lpage ^ page) >> (t.page_shift - 12)) == 0); });
 }
 
 void Cpu::set_vmx_context(uint16_t vpid, uint8_t ept) {

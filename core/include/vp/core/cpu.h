@@ -86,6 +86,9 @@ struct TlbTag {
   bool linear_of(uint16_t v) const { return !guest_physical && vpid == v; }
 };
 inline constexpr unsigned kTlbKeyShift = 37;  // where the context id sits in a TLB key
+// The linear page a translation is cached under: bits 47:12 (translated addresses are
+// canonical or 32-bit).
+inline constexpr uint64_t linear_page(uint64_t la) { return (la & 0x0000'FFFF'FFFF'F000ull) >> 12; }
 
 // Software TLB entry: one direct-mapped slot caching a linear page's translation. Keys are
 // (linear page << 1 | user | context id << 37) so a user access never hits a supervisor-only
