@@ -110,9 +110,18 @@ Exec deliver_protected(Delivery& d) {
   }
   c.s.cpl = static_cast<uint8_t>(new_cpl);
   c.update_mode();
-  auto undo = [&](Exec r) { return saved.restore(c, r); };
-  // The old stack is pushed on a privilege change, and always in IA-32e mode (SDM 6.14.2).
-  if (lm || new_cpl < old_cpl) {
+  // A stack that cannot take the frame is #SS with EXT, naming the new SS after a stack switch
+  // outside IA-32e mode and the null selector otherwise (SDM Vol. 2 INT n pseudocode).
+  const uint16_t frame_ss = !lm && new_cpl < old_cpl ? c.s.seg[SS].sel : 0;
+  auto undo = [&](Exec r) {
+    if (r == Exec::Fault && c.fault.vector == kSS) c.fault.error = (frame_ss & 0xFFFC) | d.ext();
+    return saved.restore(c, r);
+  };
+  const bool push_stack = lm || new_cpl < old_cpl;  // the old stack: on a privilege change,
+                                                    // and always in IA-32e mode (SDM 6.14.2)
+  if (Exec r = check_stack_room(c, n * ((push_stack ? 5 : 3) + d.has_err), frame_ss, d.ext()); r != Exec::Ok)
+    return undo(r);
+  if (push_stack) {
     if (Exec r = push_value(c, n, saved.ss.sel); r != Exec::Ok) return undo(r);
     if (Exec r = push_value(c, n, saved.rsp); r != Exec::Ok) return undo(r);
   }

@@ -72,6 +72,13 @@ Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext,
   return Exec::Ok;
 }
 
+Exec check_stack_room(Cpu& c, unsigned bytes, uint16_t ss_sel, uint32_t ext) {
+  if (c.s.efer & efer::LMA) return Exec::Ok;  // IA-32e: the pushes check canonicality
+  const uint64_t mask = (c.s.seg[SS].ar & ar::DB) ? 0xFFFFFFFF : 0xFFFF;
+  if (seg_check_legacy(c, SS, (c.s.regs[4] - bytes) & mask, bytes, Access::Write) == Exec::Ok) return Exec::Ok;
+  return c.raise(kSS, (ss_sel & 0xFFFC) | ext);
+}
+
 static SegmentReg null_segment(uint16_t sel) { return SegmentReg{sel, 0, 0, ar::Unusable}; }
 
 Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel) {
@@ -203,6 +210,8 @@ static Exec through_call_gate(Cpu& c, uint16_t gsel, uint64_t g, bool is_call) {
     c.s.cpl = static_cast<uint8_t>(new_cpl);
     c.update_mode();
     auto undo = [&](Exec r) { return saved.restore(c, r); };
+    // The old SS:ESP, the parameters and the return address: "#SS(NewSS)" without room.
+    if (Exec r = check_stack_room(c, n * (4 + params), c.s.seg[SS].sel, 0); r != Exec::Ok) return undo(r);
     if (Exec r = push_value(c, n, saved.ss.sel); r != Exec::Ok) return undo(r);
     if (Exec r = push_value(c, n, saved.rsp); r != Exec::Ok) return undo(r);
     for (unsigned k = params; k-- > 0;)

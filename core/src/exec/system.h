@@ -28,6 +28,10 @@ Exec far_jump(Cpu& c, uint16_t sel, uint64_t offset, unsigned osz, bool is_call)
 // with the SS checks (#TS on failure), or the 64-bit TSS RSPn/ISTn with a null SS. The
 // caller pushes the old SS:RSP afterwards. `ext` is the EXT bit for error codes.
 Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext, bool align16);
+// Outside IA-32e mode: room for a frame of `bytes` below ESP, checked before anything is
+// pushed; else #SS((ss_sel & FFFCH) | ext) (SDM Vol. 2 CALL and INT n: "IF stack does not have
+// room for ... THEN #SS(error_code(NewSS, 0, EXT))", and #SS(EXT) on the current stack).
+Exec check_stack_room(Cpu& c, unsigned bytes, uint16_t ss_sel, uint32_t ext);
 // SS:RSP and CPL before a privilege change, to put back when a later push faults.
 struct PrivilegeSave {
   SegmentReg ss;
