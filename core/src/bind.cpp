@@ -40,7 +40,7 @@ void bind(Insn& i) {
   if (i.mnemonic == ZYDIS_MNEMONIC_TZCNT) i.mnemonic = ZYDIS_MNEMONIC_BSF;
   i.fn = nullptr;
   if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_system(i) || bind_move(i) ||
-      bind_stack(i) || bind_branch(i) || bind_string(i) || bind_sse(i) || bind_x87(i) ||
+      bind_stack(i) || bind_branch(i) || bind_string(i) || bind_sse(i) || bind_x87(i) || bind_xsave(i) ||
       bind_fast_syscall(i) || bind_vmx(i)) {
     i.cost = cost_of(i);
     return;

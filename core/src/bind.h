@@ -18,6 +18,7 @@ bool bind_string(Insn& i);
 bool bind_system(Insn& i);
 bool bind_sse(Insn& i);
 bool bind_x87(Insn& i);
+bool bind_xsave(Insn& i);
 bool bind_fast_syscall(Insn& i);
 bool bind_vmx(Insn& i);
 

@@ -28,11 +28,12 @@ constexpr uint32_t kEcx1 = (1u << 3)      // MONITOR/MWAIT (MWAIT returns at onc
                            | (1u << 13)   // CMPXCHG16B
                            | (1u << 17)   // PCID
                            | (1u << 21)   // x2APIC
-                           | (1u << 23);  // POPCNT
+                           | (1u << 23)   // POPCNT
+                           | (1u << 26);  // XSAVE (bit 27, OSXSAVE, is CR4.OSXSAVE: exec_cpuid)
 
 constexpr CpuidLeaf kLeaves[] = {
     // leaf 0: max basic leaf, "GenuineIntel"
-    {0x0, 0, 0x7, 0x756e6547, 0x6c65746e, 0x49656e69},
+    {0x0, 0, 0xD, 0x756e6547, 0x6c65746e, 0x49656e69},
     // leaf 1: signature 0x506E3, CLFLUSH line 8*8 = 64 bytes, 1 logical processor, APIC ID 0
     {0x1, 0, 0x000506E3, 0x00010800, kEcx1, kEdx1},
     // leaf 5 (MONITOR/MWAIT): 64-byte monitor lines, MWAIT extensions and interrupts as
@@ -40,6 +41,11 @@ constexpr CpuidLeaf kLeaves[] = {
     {0x5, 0, 64, 64, 3, 0},
     // leaf 7: SMEP (EBX bit 7), INVPCID (bit 10), SMAP (bit 20)
     {0x7, 0, 0, (1u << 7) | (1u << 10) | (1u << 20), 0, 0},
+    // leaf 0DH (XSAVE): XCR0 may enable x87 and SSE, whose area is the legacy region and the
+    // header, 576 bytes; subleaf 1: XSAVEOPT, XSAVEC, XGETBV with ECX = 1 (no XSAVES); the
+    // other subleaves (components 2-62) are all 0
+    {0xD, 0, 0x3, 576, 576, 0},
+    {0xD, 1, 0x7, 576, 0, 0},
     {0x80000000, 0, 0x80000008, 0, 0, 0},
     // LAHF/SAHF in 64-bit mode, LZCNT; SYSCALL/SYSRET, NX, 1-GiB pages, RDTSCP, long mode
     {0x80000001, 0, 0, 0, (1u << 0) | (1u << 5), (1u << 11) | (1u << 20) | (1u << 26) | (1u << 27) | (1u << 29)},
@@ -60,13 +66,13 @@ CpuidLeaf CpuModel::cpuid(uint32_t leaf, uint32_t subleaf) const {
   if ((!ext && leaf > max_basic) || (ext && leaf > max_extended)) leaf = max_basic;
   for (unsigned i = 0; i < nleaves; ++i) {
     const CpuidLeaf& l = leaves[i];
-    if (l.leaf == leaf && (l.subleaf == subleaf || leaf != 0x7)) return l;
+    if (l.leaf == leaf && (l.subleaf == subleaf || (leaf != 0x7 && leaf != 0xD))) return l;
   }
   return {leaf, subleaf, 0, 0, 0, 0};
 }
 
 const CpuModel& default_cpu_model() {
-  static const CpuModel m{"Intel Core i7-6700K (Skylake-S)", kLeaves, sizeof kLeaves / sizeof kLeaves[0], 0x7,
+  static const CpuModel m{"Intel Core i7-6700K (Skylake-S)", kLeaves, sizeof kLeaves / sizeof kLeaves[0], 0xD,
                           0x80000008, 39, 48};
   return m;
 }

@@ -7,22 +7,23 @@
 ; expect-output: monitor: no fault
 ; expect-output: mwait: no fault
 ; expect-output: monitor ecx 1: GP 0D 0000000000000000 ok
-; expect-output: rdtscp without enable rdtscp: exit 00000000 qual 0000000000000000 rip 00008F29 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
-; expect-output: rdtscp, rdtsc exiting: exit 00000033 qual 0000000000000000 rip 00008F29 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: rdtscp runs: exit 00000012 qual 0000000000000000 rip 00008F2E len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000001234
-; expect-output: rdpmc, rdpmc exiting: exit 0000000F qual 0000000000000000 rip 00008F35 len 02 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: rdpmc faults: exit 00000000 qual 0000000000000000 rip 00008F35 len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008F45 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor ecx 1, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008F57 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: monitor ecx 1 faults: exit 00000000 qual 0000000000000000 rip 00008F57 len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
-; expect-output: mwait, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008F63 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: mwait ecx 2, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008FA1 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
-; expect-output: mwait returns: exit 00000012 qual 0000000000000000 rip 00008F6B len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 000000000000600D
-; expect-output: getsec without cr4.smxe: exit 00000000 qual 0000000000000000 rip 00008F70 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
-; expect-output: xsetbv without cr4.osxsave: exit 00000000 qual 0000000000000000 rip 00008F7D len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
-; expect-output: invpcid without enable invpcid: exit 00000000 qual 0000000000000000 rip 00008F8E len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000008FB0
-; expect-output: invpcid, invlpg exiting: exit 0000003A qual 0000000000000010 rip 00008F8E len 07 info 01C18100 intr 00000000 lin 0000000000000000 rbx 0000000000008FB0
-; expect-output: invpcid runs: exit 00000012 qual 0000000000000000 rip 00008F95 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000008FB0
+; expect-output: rdtscp without enable rdtscp: exit 00000000 qual 0000000000000000 rip 00008F82 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
+; expect-output: rdtscp, rdtsc exiting: exit 00000033 qual 0000000000000000 rip 00008F82 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: rdtscp runs: exit 00000012 qual 0000000000000000 rip 00008F87 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000001234
+; expect-output: rdpmc, rdpmc exiting: exit 0000000F qual 0000000000000000 rip 00008F8E len 02 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: rdpmc faults: exit 00000000 qual 0000000000000000 rip 00008F8E len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008F9E len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor ecx 1, monitor exiting: exit 00000027 qual 0000000000000000 rip 00008FB0 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: monitor ecx 1 faults: exit 00000000 qual 0000000000000000 rip 00008FB0 len 00 info 00000000 intr 80000B0D lin 0000000000000000 rbx 0000000000000002
+; expect-output: mwait, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008FBC len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: mwait ecx 2, mwait exiting: exit 00000024 qual 0000000000000000 rip 00008FFA len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: mwait returns: exit 00000012 qual 0000000000000000 rip 00008FC4 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 000000000000600D
+; expect-output: getsec without cr4.smxe: exit 00000000 qual 0000000000000000 rip 00008FC9 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
+; expect-output: xsetbv without cr4.osxsave: exit 00000000 qual 0000000000000000 rip 00008FD6 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000000002
+; expect-output: xsetbv exits: exit 00000037 qual 0000000000000000 rip 00008FD6 len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000000002
+; expect-output: invpcid without enable invpcid: exit 00000000 qual 0000000000000000 rip 00008FE7 len 00 info 00000000 intr 80000306 lin 0000000000000000 rbx 0000000000009010
+; expect-output: invpcid, invlpg exiting: exit 0000003A qual 0000000000000010 rip 00008FE7 len 07 info 01C18100 intr 00000000 lin 0000000000000000 rbx 0000000000009010
+; expect-output: invpcid runs: exit 00000012 qual 0000000000000000 rip 00008FEE len 03 info 00000000 intr 00000000 lin 0000000000000000 rbx 0000000000009010
 ;
 ; RDTSCP, RDPMC, MONITOR and MWAIT, in root operation and as VM exits (SDM Vol. 3C 25.1.3
 ; "Instructions That Cause VM Exits Conditionally", 25.3 for "enable RDTSCP", 25.1.1 for the
@@ -32,7 +33,8 @@
 ; (reason 51); RDPMC, MONITOR and MWAIT exit with their controls (15, 39, 36), and the exits
 ; come before the #GP their operands would raise; without the controls MWAIT falls through,
 ; RDPMC and MONITOR with ECX = 1 fault (#GP through the exception bitmap). GETSEC and XSETBV,
-; which exit unconditionally, are #UD first in this model (no SMX, no XSAVE). INVPCID is #UD
+; which exit unconditionally, are #UD first without CR4.SMXE (no SMX in this model) and
+; CR4.OSXSAVE; with CR4.OSXSAVE XSETBV exits (25.1.2, reason 55). INVPCID is #UD
 ; without "enable INVPCID" and exits with "INVLPG exiting" (25.1.3, reason 58).
 ; Bochs 2.7 (scripts/bochs-oracle) prints the same, except that its Tiger Lake model has
 ; performance counters, so RDPMC 0 reads one (the Skylake modelled here reports none: CPUID
@@ -102,9 +104,13 @@ main:
     ctl_andn 0x4002, 1 << 10
     vmcase "mwait returns", g_mwait
     ; --- GETSEC and XSETBV exit unconditionally, but only where they exist: without CR4.SMXE
-    ;     (no SMX here) and CR4.OSXSAVE (no XSAVE here) they are #UD first (SDM GETSEC, XSETBV)
+    ;     (no SMX here) and CR4.OSXSAVE they are #UD first (SDM GETSEC, XSETBV); with
+    ;     CR4.OSXSAVE, XSETBV exits (reason 55)
     vmcase "getsec without cr4.smxe", g_getsec
     vmcase "xsetbv without cr4.osxsave", g_xsetbv
+    ctl_or 0x6804, 1 << 18              ; guest CR4.OSXSAVE
+    vmcase "xsetbv exits", g_xsetbv
+    ctl_andn 0x6804, 1 << 18
     ; --- INVPCID: #UD without "enable INVPCID"; with it, "INVLPG exiting" makes it exit
     ;     (reason 58, INVEPT-format instruction information, displacement as qualification)
     vmcase "invpcid without enable invpcid", g_invpcid

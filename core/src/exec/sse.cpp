@@ -1,6 +1,6 @@
 // The SSE/SSE2 integer and move subset that compiled freestanding C uses (copies, zeroing,
-// byte compares and masks, shuffles, shifts), MXCSR access, FXSAVE/FXRSTOR (SDM Vol. 1
-// chapters 10-11, Vol. 2 entries). Floating-point arithmetic is not implemented: those
+// byte compares and masks, shuffles, shifts) and MXCSR access (SDM Vol. 1 chapters 10-11,
+// Vol. 2 entries; FXSAVE/FXRSTOR are in xsave.cpp). Floating-point arithmetic is not implemented: those
 // instructions raise #UD and the log names them. MMX-register forms are not implemented.
 #include <cstring>
 
@@ -253,60 +253,6 @@ Exec exec_stmxcsr(Cpu& c, const Insn& i) {
   return write_mem<uint32_t>(c, i.seg, ea_of(c, i), c.s.mxcsr);
 }
 
-// FXSAVE/FXRSTOR (SDM Vol. 2 FXSAVE, Table 3-53): a 512-byte, 16-byte-aligned area. The x87
-// data registers are not modelled (stored as 0). XMM8-15 only in 64-bit mode.
-Exec exec_fxsave_fxrstor(Cpu& c, const Insn& i) {
-  if ((c.s.cr0 & cr0::EM) || (c.s.cr0 & cr0::TS)) return c.raise((c.s.cr0 & cr0::EM) ? kUD : kNM);
-  const bool save = i.mnemonic == ZYDIS_MNEMONIC_FXSAVE || i.mnemonic == ZYDIS_MNEMONIC_FXSAVE64;
-  uint64_t la;
-  if (Exec r = linear(c, i.seg, ea_of(c, i), 512, save ? Access::Write : Access::Read, la); r != Exec::Ok) return r;
-  if (la & 15) return c.gp(0);
-  const unsigned nxmm = c.long64 ? 16 : 8;
-  const bool sse_state = c.s.cr4 & cr4::OSFXSR;  // XMM/MXCSR are saved only with CR4.OSFXSR
-  if (save) {
-    if (Exec r = probe_write(c, la, 512); r != Exec::Ok) return r;
-    uint8_t area[512] = {};
-    std::memcpy(area + 0, &c.s.fcw, 2);
-    std::memcpy(area + 2, &c.s.fsw, 2);
-    // Abridged tag word: one bit per register, 1 = valid (SDM 10.5.1.1).
-    uint8_t ftw = 0;
-    for (unsigned k = 0; k < 8; ++k)
-      if (((c.s.ftw >> (2 * k)) & 3) != 3) ftw |= 1u << k;
-    area[4] = ftw;
-    if (sse_state) {
-      std::memcpy(area + 24, &c.s.mxcsr, 4);
-      std::memcpy(area + 28, &kMxcsrMask, 4);
-      for (unsigned k = 0; k < nxmm; ++k) std::memcpy(area + 160 + 16 * k, &c.s.xmm[k], 16);
-    }
-    for (unsigned off = 0; off < 512; off += 8) {
-      uint64_t q;
-      std::memcpy(&q, area + off, 8);
-      if (Exec r = write_lin<uint64_t>(c, la + off, q); r == Exec::Fault) return r;
-    }
-    return Exec::Ok;
-  }
-  uint8_t area[512];
-  for (unsigned off = 0; off < 512; off += 8) {
-    uint64_t q;
-    if (Exec r = read_lin(c, la + off, q); r != Exec::Ok) return r;
-    std::memcpy(area + off, &q, 8);
-  }
-  uint32_t mxcsr;
-  std::memcpy(&mxcsr, area + 24, 4);
-  if (sse_state && (mxcsr & ~kMxcsrMask)) return c.gp(0);
-  std::memcpy(&c.s.fcw, area + 0, 2);
-  std::memcpy(&c.s.fsw, area + 2, 2);
-  uint16_t ftw = 0;
-  for (unsigned k = 0; k < 8; ++k)
-    if (!((area[4] >> k) & 1)) ftw |= 3u << (2 * k);  // empty
-  c.s.ftw = ftw;
-  if (sse_state) {
-    c.s.mxcsr = mxcsr;
-    for (unsigned k = 0; k < nxmm; ++k) std::memcpy(&c.s.xmm[k], area + 160 + 16 * k, 16);
-  }
-  return Exec::Ok;
-}
-
 bool all_xmm(const Insn& i) {
   for (unsigned k = 0; k < i.nops; ++k)
     if (i.op[k].kind == OpKind::Mmx) return false;
@@ -368,7 +314,6 @@ bool bind_sse(Insn& i) {
     case M(PSRAD): i.fn = exec_pshift<uint32_t, Sh::Arith>; return true;
     case M(LDMXCSR): i.fn = exec_ldmxcsr; return true;
     case M(STMXCSR): i.fn = exec_stmxcsr; return true;
-    case M(FXSAVE): case M(FXSAVE64): case M(FXRSTOR): case M(FXRSTOR64): i.fn = exec_fxsave_fxrstor; return true;
     default: return false;
   }
 }

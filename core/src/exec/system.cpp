@@ -516,6 +516,7 @@ Exec exec_cpuid(Cpu& c, const Insn& i) {
   if (c.vm_intercept(i, Intercept::Cpuid)) return Exec::VmTransition;  // always exits
   CpuidLeaf l = c.model.cpuid(static_cast<uint32_t>(c.s.regs[0]), static_cast<uint32_t>(c.s.regs[1]));
   if (l.leaf == 1 && !c.vmx) l.ecx &= ~(1u << 5);  // no VT-x model attached: no VMX
+  if (l.leaf == 1 && (c.s.cr4 & cr4::OSXSAVE)) l.ecx |= 1u << 27;  // OSXSAVE mirrors CR4
   c.s.regs[0] = l.eax;
   c.s.regs[3] = l.ebx;
   c.s.regs[1] = l.ecx;
@@ -576,18 +577,11 @@ Exec exec_mwait(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
-// GETSEC and XSETBV (SDM Vol. 2): #UD without CR4.SMXE / CR4.OSXSAVE, which this model (no
-// SMX, no XSAVE: docs/cpu-model.md) cannot set; with them, VMX non-root operation would exit
-// unconditionally (Vol. 3C 25.1.2), which the intercepts are ready for.
+// GETSEC (SDM Vol. 2): #UD without CR4.SMXE, which this model (no SMX: docs/cpu-model.md)
+// cannot set; with it, VMX non-root operation would exit unconditionally (Vol. 3C 25.1.2).
 Exec exec_getsec(Cpu& c, const Insn& i) {
   if (!(c.s.cr4 & cr4::SMXE)) return c.ud();
   if (c.vm_intercept(i, Intercept::Getsec)) return Exec::VmTransition;
-  return c.ud();
-}
-
-Exec exec_xsetbv(Cpu& c, const Insn& i) {
-  if (!(c.s.cr4 & cr4::OSXSAVE)) return c.ud();
-  if (c.vm_intercept(i, Intercept::Xsetbv)) return Exec::VmTransition;
   return c.ud();
 }
 
@@ -871,7 +865,6 @@ bool bind_system(Insn& i) {
     case M(MONITOR): i.fn = exec_monitor; return true;
     case M(MWAIT): i.fn = exec_mwait; return true;
     case M(GETSEC): i.fn = exec_getsec; return true;
-    case M(XSETBV): i.fn = exec_xsetbv; return true;
     case M(CLI): i.fn = exec_cli; return true;
     case M(STI): i.fn = exec_sti; return true;
     case M(HLT): i.fn = exec_hlt; return true;

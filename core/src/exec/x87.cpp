@@ -14,6 +14,8 @@ Exec exec_fninit(Cpu& c, const Insn&) {
   c.s.fcw = 0x037F;
   c.s.fsw = 0;
   c.s.ftw = 0xFFFF;
+  c.s.fop = c.s.fcs = c.s.fds = 0;  // the last-instruction pointers and opcode are cleared
+  c.s.fip = c.s.fdp = 0;
   return Exec::Ok;
 }
 

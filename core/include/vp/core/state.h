@@ -28,7 +28,7 @@ inline constexpr uint64_t VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u <
                           SMEP = 1u << 20, SMAP = 1u << 21, PKE = 1u << 22;
 // Bits MOV CR4 accepts on the CPU model (VMXE too when the machine has VMX).
 inline constexpr uint64_t kModelled =
-    DE | PSE | PAE | MCE | PGE | PCE | OSFXSR | OSXMMEXCPT | TSD | PCIDE | SMEP | SMAP;
+    DE | PSE | PAE | MCE | PGE | PCE | OSFXSR | OSXMMEXCPT | TSD | PCIDE | OSXSAVE | SMEP | SMAP;
 }
 namespace efer {
 inline constexpr uint64_t SCE = 1u << 0, LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11;
@@ -83,6 +83,14 @@ struct CpuState {
   Xmm xmm[16];
   uint32_t mxcsr = 0x1F80;
   uint16_t fcw = 0x037F, fsw = 0, ftw = 0xFFFF;
+  // The rest of the x87 state. No x87 arithmetic is modelled, so these only round-trip through
+  // FXSAVE/FXRSTOR and XSAVE/XRSTOR; FNINIT clears the pointers and the opcode.
+  uint8_t fpr[8][10] = {};  // R0-R7 (80-bit), kept in ST order as the save areas hold them
+  uint16_t fop = 0, fcs = 0, fds = 0;
+  uint64_t fip = 0, fdp = 0;
+  // XINUSE bits that XRSTOR set (SDM Vol. 1 13.6); the XINUSE the XSAVE family sees is these
+  // OR-ed with "not in its initial configuration" (core/src/exec/xsave.cpp).
+  uint8_t xinuse = 0;
   uint8_t cpl = 0;
 
   uint64_t& rip() { return regs[kRegRip]; }
