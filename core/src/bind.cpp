@@ -35,11 +35,8 @@ uint8_t cost_of(const Insn& i) {
 }  // namespace
 
 void bind(Insn& i) {
-  // BMI1 is not advertised, so F3 0F BC executes as BSF (the REP prefix is ignored), as on
-  // processors without TZCNT.
-  if (i.mnemonic == ZYDIS_MNEMONIC_TZCNT) i.mnemonic = ZYDIS_MNEMONIC_BSF;
   i.fn = nullptr;
-  if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_system(i) || bind_move(i) ||
+  if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_bmi(i) || bind_system(i) || bind_move(i) ||
       bind_stack(i) || bind_branch(i) || bind_string(i) || bind_sse(i) || bind_x87(i) || bind_xsave(i) ||
       bind_fast_syscall(i) || bind_vmx(i)) {
     i.cost = cost_of(i);

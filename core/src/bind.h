@@ -11,6 +11,7 @@ bool bind_alu(Insn& i);
 bool bind_muldiv(Insn& i);
 bool bind_shift(Insn& i);
 bool bind_bits(Insn& i);
+bool bind_bmi(Insn& i);
 bool bind_move(Insn& i);
 bool bind_stack(Insn& i);
 bool bind_branch(Insn& i);

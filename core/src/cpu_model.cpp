@@ -39,8 +39,8 @@ constexpr CpuidLeaf kLeaves[] = {
     // leaf 5 (MONITOR/MWAIT): 64-byte monitor lines, MWAIT extensions and interrupts as
     // break events; no C-state sub-states are enumerated (MWAIT hints are not modelled)
     {0x5, 0, 64, 64, 3, 0},
-    // leaf 7: SMEP (EBX bit 7), INVPCID (bit 10), SMAP (bit 20)
-    {0x7, 0, 0, (1u << 7) | (1u << 10) | (1u << 20), 0, 0},
+    // leaf 7: BMI1 (EBX bit 3), SMEP (bit 7), BMI2 (bit 8), INVPCID (bit 10), SMAP (bit 20)
+    {0x7, 0, 0, (1u << 3) | (1u << 7) | (1u << 8) | (1u << 10) | (1u << 20), 0, 0},
     // leaf 0DH (XSAVE): XCR0 may enable x87 and SSE, whose area is the legacy region and the
     // header, 576 bytes; subleaf 1: XSAVEOPT, XSAVEC, XGETBV with ECX = 1 (no XSAVES); the
     // other subleaves (components 2-62) are all 0

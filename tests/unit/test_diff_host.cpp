@@ -394,6 +394,53 @@ TEST_CASE("host oracle: BT BTS BTR BTC, BSF BSR, POPCNT LZCNT, BSWAP", "[diff]")
   check_forms(forms);
 }
 
+TEST_CASE("host oracle: BMI1 and BMI2 (ANDN BEXTR BLSI BLSMSK BLSR TZCNT BZHI MULX PDEP PEXT RORX SARX SHLX SHRX)", "[diff]") {
+  std::vector<Form> forms;
+  const auto af_pf = [](const State&) { return AF | PF; };
+  // BEXTR/BZHI controls: mostly in-range starts, lengths and indexes, sometimes past the top.
+  const auto control = [](State& st) {
+    if (st.r[2] & 0x10000) st.r[2] = (st.r[2] & 0xFFFF) % 0x4848;
+    std::memcpy(st.mem + kRsiOffset, &st.r[2], 8);
+  };
+  for (unsigned s : {4u, 8u}) {
+    const std::string sz = std::to_string(8 * s);
+    const auto r = [=](unsigned k) { return Xbyak::Reg32e(static_cast<int>(k), static_cast<int>(8 * s)); };
+    const auto m = [=](CodeGenerator& g) { return s == 8 ? g.qword[g.rsi] : g.dword[g.rsi]; };
+    forms.push_back({"andn r" + sz + ", r, r", [=](CodeGenerator& g) { g.andn(r(RAX), r(RBX), r(RCX)); }, af_pf});
+    forms.push_back({"andn r" + sz + ", r, m", [=](CodeGenerator& g) { g.andn(r(RDX), r(RAX), m(g)); }, af_pf});
+    forms.push_back({"bextr r" + sz + ", r, r", [=](CodeGenerator& g) { g.bextr(r(RAX), r(RBX), r(RCX)); },
+                     [](const State&) { return AF | SF | PF; }, control});
+    forms.push_back({"bextr r" + sz + ", m, r", [=](CodeGenerator& g) { g.bextr(r(RDX), m(g), r(RCX)); },
+                     [](const State&) { return AF | SF | PF; }, control});
+    forms.push_back({"blsi r" + sz + ", r", [=](CodeGenerator& g) { g.blsi(r(RAX), r(RBX)); }, af_pf});
+    forms.push_back({"blsmsk r" + sz + ", m", [=](CodeGenerator& g) { g.blsmsk(r(RCX), m(g)); }, af_pf});
+    forms.push_back({"blsr r" + sz + ", r", [=](CodeGenerator& g) { g.blsr(r(RDX), r(RDX)); }, af_pf});
+    forms.push_back({"bzhi r" + sz + ", r, r", [=](CodeGenerator& g) { g.bzhi(r(RAX), r(RBX), r(RCX)); }, af_pf, control});
+    forms.push_back({"bzhi r" + sz + ", m, r", [=](CodeGenerator& g) { g.bzhi(r(RBX), m(g), r(RCX)); }, af_pf, control});
+    forms.push_back({"mulx r" + sz + ", r, r", [=](CodeGenerator& g) { g.mulx(r(RAX), r(RBX), r(RCX)); }});
+    forms.push_back({"mulx r" + sz + ", r, m", [=](CodeGenerator& g) { g.mulx(r(RCX), r(RAX), m(g)); }});
+    forms.push_back({"mulx same destinations", [=](CodeGenerator& g) { g.mulx(r(RAX), r(RAX), r(RBX)); }});
+    forms.push_back({"pdep r" + sz + ", r, r", [=](CodeGenerator& g) { g.pdep(r(RAX), r(RBX), r(RCX)); }});
+    forms.push_back({"pdep r" + sz + ", r, m", [=](CodeGenerator& g) { g.pdep(r(RDX), r(RAX), m(g)); }});
+    forms.push_back({"pext r" + sz + ", r, r", [=](CodeGenerator& g) { g.pext(r(RAX), r(RBX), r(RCX)); }});
+    forms.push_back({"pext r" + sz + ", r, m", [=](CodeGenerator& g) { g.pext(r(RDX), r(RAX), m(g)); }});
+    for (uint8_t n : {0, 1, 7, 31, 32, 63})
+      forms.push_back({"rorx r" + sz + ", r, " + std::to_string(n), [=](CodeGenerator& g) { g.rorx(r(RAX), r(RBX), n); }});
+    forms.push_back({"rorx r" + sz + ", m, 13", [=](CodeGenerator& g) { g.rorx(r(RCX), m(g), 13); }});
+    forms.push_back({"sarx r" + sz + ", r, r", [=](CodeGenerator& g) { g.sarx(r(RAX), r(RBX), r(RCX)); }});
+    forms.push_back({"shlx r" + sz + ", m, r", [=](CodeGenerator& g) { g.shlx(r(RDX), m(g), r(RCX)); }});
+    forms.push_back({"shrx r" + sz + ", r, r", [=](CodeGenerator& g) { g.shrx(r(RBX), r(RBX), r(RAX)); }});
+  }
+  for (unsigned s : {2u, 4u, 8u}) {
+    const std::string sz = std::to_string(8 * s);
+    forms.push_back({"tzcnt r" + sz + ", r", [=](CodeGenerator& g) { g.tzcnt(reg(RBX, s), reg(RCX, s)); },
+                     [](const State&) { return OF | SF | AF | PF; }});
+    forms.push_back({"tzcnt r" + sz + ", m", [=](CodeGenerator& g) { g.tzcnt(reg(RAX, s), mem(g, s)); },
+                     [](const State&) { return OF | SF | AF | PF; }});
+  }
+  check_forms(forms);
+}
+
 TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B, LEA", "[diff]") {
   std::vector<Form> forms;
   for (unsigned s : kSizes) {
