@@ -3,10 +3,17 @@
 // registers, RSI, the defined arithmetic flags and the memory operand must agree. Flags
 // the SDM leaves undefined for that form and input are masked (docs/undefined-flags.md);
 // nothing else is. Inputs: edge values plus seeded random states, reproducible.
+//
+// The host runs the code at the address the interpreter runs it at, with its memory window
+// and stack where the guest has them (fixed mappings below 4 GiB), so the instructions that
+// push or compare addresses (CALL, ENTER, PUSH RSP ...) must agree to the byte as well.
+#include <sys/mman.h>
+
 #include <catch2/catch.hpp>
 
 #include <xbyak/xbyak.h>
 
+#include <cstddef>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -26,11 +33,13 @@ constexpr uint64_t CF = rf::CF, PF = rf::PF, AF = rf::AF, ZF = rf::ZF, SF = rf::
 constexpr uint64_t ARITH = rf::kArith;
 
 // Memory window: RSI points 16 bytes into it, so negative bit offsets and displacements
-// stay inside; the whole window is compared.
-constexpr unsigned kWindow = 64, kRsiOffset = 16;
+// stay inside; the whole window is compared. RSP starts 40 bytes in (pushes go down to its
+// start, pops read the 24 bytes above), RBP 48 bytes in.
+constexpr unsigned kWindow = 64, kRsiOffset = 16, kRspOffset = 40, kRbpOffset = 48;
 
 struct State {
   uint64_t r[4];  // rax rbx rcx rdx
+  uint64_t rsp, rbp;  // outputs
   uint64_t flags;
   uint8_t mem[kWindow];  // bytes [0, 16) and [48, 64) start zeroed
   uint64_t x[4][2];      // xmm0..xmm3 (lo, hi)
@@ -42,7 +51,9 @@ struct HostRegs {
   uint64_t flags;
   uint64_t rsi;
   uint64_t x[4][2];  // offset 48
+  uint64_t rsp, rbp;  // offsets 112, 120
 };
+static_assert(offsetof(HostRegs, x) == 48 && offsetof(HostRegs, rsp) == 112 && offsetof(HostRegs, rbp) == 120);
 
 struct Form {
   std::string name;
@@ -74,7 +85,8 @@ uint64_t size_mask(unsigned s) { return s == 8 ? ~0ull : (1ull << (8 * s)) - 1; 
 // A native stub: load registers and flags, run the instruction, store them back.
 struct HostStub : CodeGenerator {
   std::vector<uint8_t> insn;
-  explicit HostStub(const std::function<void(CodeGenerator&)>& emit) : CodeGenerator(4096) {
+  uint64_t insn_addr = 0;  // where the instruction sits: the guest runs it there too
+  HostStub(const std::function<void(CodeGenerator&)>& emit, void* code) : CodeGenerator(4096, code) {
     push(rbx); push(rbp); push(r12); push(r13); push(r14); push(r15);
     mov(r15, rdi);
     mov(rsi, qword[r15 + 40]);
@@ -82,9 +94,16 @@ struct HostStub : CodeGenerator {
     popf();
     for (int k = 0; k < 4; ++k) movdqu(Xbyak::Xmm(k), ptr[r15 + 48 + 16 * k]);
     mov(rax, qword[r15]); mov(rbx, qword[r15 + 8]); mov(rcx, qword[r15 + 16]); mov(rdx, qword[r15 + 24]);
+    mov(r14, rsp);  // (MOV leaves the flags alone)
+    mov(rbp, qword[r15 + 120]);
+    mov(rsp, qword[r15 + 112]);
     const size_t start = getSize();
     emit(*this);
     insn.assign(getCode() + start, getCode() + getSize());
+    insn_addr = reinterpret_cast<uint64_t>(getCode() + start);
+    mov(qword[r15 + 112], rsp);
+    mov(qword[r15 + 120], rbp);
+    mov(rsp, r14);
     pushf();
     pop(qword[r15 + 32]);
     cld();  // the ABI wants DF = 0 back (forms may set it)
@@ -114,18 +133,22 @@ struct Guest {
     for (uint8_t sr : {ES, SS, DS, FS, GS}) cpu.s.seg[sr] = SegmentReg{0x10, 0, 0xFFFFFFFF, 0xC093};
     cpu.state_changed();
   }
-  void load(const std::vector<uint8_t>& insn) {
+  uint64_t entry = kCode;
+  void load(const std::vector<uint8_t>& insn, uint64_t addr) {
     std::vector<uint8_t> code = insn;
     code.push_back(0xFC);  // CLD, as the host stub does after saving the flags
     code.push_back(0xF4);  // HLT ends the run
-    memory.write_block(kCode, code.data(), code.size());
+    memory.write_block(addr, code.data(), code.size());
+    entry = addr;
   }
   StopReason run(const State& in, State& out, uint64_t& rsi) {
     static const unsigned slot[4] = {0, 3, 1, 2};
     for (int k = 0; k < 4; ++k) cpu.s.regs[slot[k]] = in.r[k];
     cpu.s.regs[6] = kData;
+    cpu.s.regs[4] = kWindowBase + kRspOffset;
+    cpu.s.regs[5] = kWindowBase + kRbpOffset;
     cpu.s.rflags = in.flags | rf::kFixed1;
-    cpu.s.rip() = kCode;
+    cpu.s.rip() = entry;
     cpu.halted = false;
     for (int k = 0; k < 4; ++k) cpu.s.xmm[k] = Xmm{in.x[k][0], in.x[k][1]};
     memory.write_block(kWindowBase, in.mem, sizeof in.mem);
@@ -136,6 +159,8 @@ struct Guest {
       out.x[k][1] = cpu.s.xmm[k].hi;
     }
     out.flags = cpu.s.rflags;
+    out.rsp = cpu.s.regs[4];
+    out.rbp = cpu.s.regs[5];
     memory.read_block(kWindowBase, out.mem, sizeof out.mem);
     rsi = cpu.s.regs[6] - kData;
     return why;
@@ -156,25 +181,36 @@ uint64_t edge_value(std::mt19937_64& rng) {
 std::string show(const State& s) {
   std::ostringstream o;
   o << std::hex << "rax=" << s.r[0] << " rbx=" << s.r[1] << " rcx=" << s.r[2] << " rdx=" << s.r[3]
-    << " flags=" << (s.flags & ARITH) << " mem=";
-  for (unsigned k = kRsiOffset; k < kRsiOffset + 16; ++k) o << static_cast<int>(s.mem[k]) << ' ';
+    << " rsp=" << s.rsp << " rbp=" << s.rbp << " flags=" << (s.flags & ARITH) << " mem=";
+  for (unsigned k = 0; k < kWindow; ++k) o << static_cast<int>(s.mem[k]) << ' ';
   return o.str();
 }
 
 // Runs every form on `states_per_form` random states; returns the number of mismatches and
 // describes the first few.
+// The host's code and memory window at the guest's addresses: fixed anonymous mappings (the
+// low megabytes are free in a PIE process, with or without ASan).
+template <class T> T* fixed_mapping(uint64_t addr, size_t len, int prot) {
+  void* p = mmap(reinterpret_cast<void*>(addr), len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+  REQUIRE(p == reinterpret_cast<void*>(addr));
+  return static_cast<T*>(p);
+}
+
 void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
   static Guest g;
+  static uint8_t* const code = fixed_mapping<uint8_t>(Guest::kCode, 0x10000, PROT_READ | PROT_WRITE | PROT_EXEC);
+  static uint8_t* const hostmem = fixed_mapping<uint8_t>(Guest::kWindowBase, 0x1000, PROT_READ | PROT_WRITE);
   std::mt19937_64 rng(0x5EED1234);
   int mismatches = 0, compared = 0;
   std::string report;
-  alignas(16) uint8_t hostmem[kWindow];
   for (const Form& f : forms) {
-    HostStub stub(f.emit);
-    g.load(stub.insn);
+    HostStub stub(f.emit, code);
+    g.load(stub.insn, stub.insn_addr);
     auto host_fn = stub.getCode<void (*)(HostRegs*)>();
     for (int n = 0; n < states_per_form; ++n) {
       State in;
+      in.rsp = Guest::kWindowBase + kRspOffset;
+      in.rbp = Guest::kWindowBase + kRbpOffset;
       for (auto& r : in.r) r = edge_value(rng);
       in.flags = rng() & ARITH;
       std::memset(in.mem, 0, sizeof in.mem);
@@ -189,7 +225,8 @@ void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
       if (f.prepare) f.prepare(in);
       HostRegs h{{in.r[0], in.r[1], in.r[2], in.r[3]}, in.flags | rf::kFixed1,
                  reinterpret_cast<uint64_t>(hostmem + kRsiOffset),
-                 {{in.x[0][0], in.x[0][1]}, {in.x[1][0], in.x[1][1]}, {in.x[2][0], in.x[2][1]}, {in.x[3][0], in.x[3][1]}}};
+                 {{in.x[0][0], in.x[0][1]}, {in.x[1][0], in.x[1][1]}, {in.x[2][0], in.x[2][1]}, {in.x[3][0], in.x[3][1]}},
+                 Guest::kWindowBase + kRspOffset, Guest::kWindowBase + kRbpOffset};
       std::memcpy(hostmem, in.mem, sizeof in.mem);
       host_fn(&h);
       State emu;
@@ -198,12 +235,16 @@ void check_forms(const std::vector<Form>& forms, int states_per_form = 2000) {
       const uint64_t defined = ARITH & ~f.undefined(in);
       ++compared;
       bool ok = why == StopReason::Halted && rsi_delta == h.rsi - reinterpret_cast<uint64_t>(hostmem + kRsiOffset) &&
-                (emu.flags & defined) == (h.flags & defined) && std::memcmp(emu.mem, hostmem, sizeof emu.mem) == 0;
+                (emu.flags & defined) == (h.flags & defined) && std::memcmp(emu.mem, hostmem, sizeof emu.mem) == 0 &&
+                emu.rsp == h.rsp && emu.rbp == h.rbp;
       for (int k = 0; k < 4; ++k) ok = ok && emu.r[k] == h.r[k] && emu.x[k][0] == h.x[k][0] && emu.x[k][1] == h.x[k][1];
       if (!ok && ++mismatches <= 10) {
         std::ostringstream o;
         o << f.name << "\n  in:   " << show(in) << "\n  host: rax=" << std::hex << h.r[0] << " rbx=" << h.r[1]
-          << " rcx=" << h.r[2] << " rdx=" << h.r[3] << " flags=" << (h.flags & defined) << "\n  emu:  "
+          << " rcx=" << h.r[2] << " rdx=" << h.r[3] << " rsp=" << h.rsp << " rbp=" << h.rbp
+          << " flags=" << (h.flags & defined) << " mem=";
+        for (unsigned k = 0; k < kWindow; ++k) o << static_cast<int>(hostmem[k]) << ' ';
+        o << "\n  emu:  "
           << show(emu) << " (defined-masked flags " << (emu.flags & defined) << ", stop " << static_cast<int>(why)
           << ")\n  xmm host/emu:";
         for (int k = 0; k < 4; ++k)
@@ -545,6 +586,105 @@ TEST_CASE("host oracle: SSE/SSE2 integer subset (logic, compares, add/sub, masks
   forms.push_back({"movhlps xmm3, xmm0", [](CodeGenerator& g) { g.movhlps(X(3), X(0)); }});
   forms.push_back({"movlhps xmm1, xmm2", [](CodeGenerator& g) { g.movlhps(X(1), X(2)); }});
   check_forms(forms, 800);
+}
+
+TEST_CASE("host oracle: PUSH POP PUSHF POPF ENTER LEAVE, near CALL RET, Jcc LOOPcc JrCXZ", "[diff]") {
+  std::vector<Form> forms;
+  using Xbyak::Label;
+  const auto stk = [](CodeGenerator& g) { return g.qword[g.rsp]; };
+  // PUSH and POP in every form; a memory operand through RSP is addressed after POP's
+  // increment (SDM POP), PUSH RSP pushes the old value.
+  forms.push_back({"push r64", [](CodeGenerator& g) { g.push(g.rbx); }});
+  forms.push_back({"push r16", [](CodeGenerator& g) { g.push(g.bx); }});
+  forms.push_back({"push rsp", [](CodeGenerator& g) { g.push(g.rsp); }});
+  forms.push_back({"push imm8", [](CodeGenerator& g) { g.push(-5); }});
+  forms.push_back({"push imm32", [](CodeGenerator& g) { g.push(0x81234567); }});
+  forms.push_back({"push imm16", [](CodeGenerator& g) { g.db(0x66); g.db(0x68); g.dw(0x8001); }});
+  forms.push_back({"push m64", [](CodeGenerator& g) { g.push(g.qword[g.rsi]); }});
+  forms.push_back({"push m16", [](CodeGenerator& g) { g.push(g.word[g.rsi + 2]); }});
+  forms.push_back({"push [rsp]", [=](CodeGenerator& g) { g.push(stk(g)); }});
+  forms.push_back({"pop r64", [](CodeGenerator& g) { g.pop(g.rcx); }});
+  forms.push_back({"pop r16", [](CodeGenerator& g) { g.pop(g.cx); }});
+  forms.push_back({"pop rsp", [](CodeGenerator& g) { g.pop(g.rsp); }, kNoUndefinedFlags,
+                   [](State& st) {  // keep the new RSP inside the window
+                     const uint64_t v = Guest::kWindowBase + 8 * (st.r[0] & 7);
+                     std::memcpy(st.mem + kRspOffset, &v, 8);
+                   }});
+  forms.push_back({"pop m64", [](CodeGenerator& g) { g.pop(g.qword[g.rsi]); }});
+  forms.push_back({"pop m16", [](CodeGenerator& g) { g.pop(g.word[g.rsi + 6]); }});
+  forms.push_back({"pop [rsp]", [=](CodeGenerator& g) { g.pop(stk(g)); }});
+  forms.push_back({"pop [rsp+8]", [](CodeGenerator& g) { g.pop(g.qword[g.rsp + 8]); }});
+  // PUSHF/POPF: the host runs at CPL 3 with IF = 1, so the guest gets IF = 1 too; the popped
+  // value keeps to the arithmetic flags and DF (TF or AC would trap or check alignment).
+  const auto with_if = [](State& st) { st.flags |= rf::IF; };
+  const auto flags_image = [](State& st) {
+    const uint64_t v = (st.r[1] & (ARITH | rf::DF)) | rf::kFixed1;
+    std::memcpy(st.mem + kRspOffset, &v, 8);
+  };
+  forms.push_back({"pushfq", [](CodeGenerator& g) { g.pushf(); }, kNoUndefinedFlags, with_if});
+  forms.push_back({"pushf (16-bit)", [](CodeGenerator& g) { g.db(0x66); g.pushf(); }, kNoUndefinedFlags, with_if});
+  forms.push_back({"popfq", [](CodeGenerator& g) { g.popf(); }, kNoUndefinedFlags, flags_image});
+  forms.push_back({"popf (16-bit)", [](CodeGenerator& g) { g.db(0x66); g.popf(); }, kNoUndefinedFlags, flags_image});
+  // ENTER (nesting copies frame pointers from below RBP) and LEAVE; the pushed RBP values
+  // are addresses, equal on both sides.
+  for (const auto& [size, level] : {std::pair{0, 0}, {16, 0}, {24, 1}, {8, 2}, {0, 3}})
+    forms.push_back({"enter " + std::to_string(size) + ", " + std::to_string(level),
+                     [size = size, level = level](CodeGenerator& g) { g.enter(static_cast<uint16_t>(size), static_cast<uint8_t>(level)); }});
+  forms.push_back({"leave", [](CodeGenerator& g) { g.leave(); }});
+  forms.push_back({"leave (16-bit)", [](CodeGenerator& g) { g.db(0x66); g.leave(); }, kNoUndefinedFlags,
+                   [](State& st) { st.mem[kRbpOffset - 1] = 0; }});
+  // Near CALL and RET: the return address pushed is the code's real address on both sides.
+  forms.push_back({"call rel32", [](CodeGenerator& g) {
+                     Label l;
+                     g.call(l);
+                     g.lea(g.rdx, g.ptr[g.rdx + 1]);  // skipped
+                     g.L(l);
+                   }});
+  forms.push_back({"call r64", [](CodeGenerator& g) {
+                     Label l;
+                     g.lea(g.rax, g.ptr[g.rip + l]);
+                     g.call(g.rax);
+                     g.lea(g.rdx, g.ptr[g.rdx + 1]);
+                     g.L(l);
+                   }});
+  forms.push_back({"call m64", [](CodeGenerator& g) {
+                     Label l;
+                     g.lea(g.rax, g.ptr[g.rip + l]);
+                     g.mov(g.qword[g.rsi], g.rax);
+                     g.call(g.qword[g.rsi]);
+                     g.lea(g.rdx, g.ptr[g.rdx + 1]);
+                     g.L(l);
+                   }});
+  for (int imm : {-1, 0, 16})
+    forms.push_back({imm < 0 ? std::string("ret") : "ret " + std::to_string(imm), [imm](CodeGenerator& g) {
+                       Label l;
+                       g.lea(g.rax, g.ptr[g.rip + l]);
+                       g.push(g.rax);
+                       if (imm < 0) g.ret(); else g.ret(imm);
+                       g.lea(g.rdx, g.ptr[g.rdx + 1]);
+                       g.L(l);
+                     }});
+  // Jcc (rel8 and rel32), LOOP/LOOPE/LOOPNE and JRCXZ, with RCX and, through 67H, ECX: the
+  // path taken shows in RDX, the count in RCX.
+  for (unsigned cc = 0; cc < 16; ++cc)
+    for (bool near : {false, true})
+      forms.push_back({"jcc " + std::to_string(cc) + (near ? " rel32" : " rel8"), [=](CodeGenerator& g) {
+                         if (near) { g.db(0x0F); g.db(0x80 + cc); g.dd(4); }
+                         else { g.db(0x70 + cc); g.db(4); }
+                         g.lea(g.rdx, g.ptr[g.rdx + 1]);  // 4 bytes
+                       }});
+  const auto small_count = [](State& st) { if (st.r[2] & 0x100) st.r[2] &= 3; };
+  for (uint8_t op : {0xE0, 0xE1, 0xE2, 0xE3})  // LOOPNE LOOPE LOOP JRCXZ
+    for (bool a32 : {false, true})
+      forms.push_back({std::string(op == 0xE0 ? "loopne" : op == 0xE1 ? "loope" : op == 0xE2 ? "loop" : "jrcxz") +
+                           (a32 ? " (ecx)" : " (rcx)"),
+                       [=](CodeGenerator& g) {
+                         if (a32) g.db(0x67);
+                         g.db(op);
+                         g.db(4);
+                         g.lea(g.rdx, g.ptr[g.rdx + 1]);
+                       }, kNoUndefinedFlags, small_count});
+  check_forms(forms, 1500);
 }
 
 TEST_CASE("host oracle: string instructions with REP prefixes, both directions", "[diff]") {
