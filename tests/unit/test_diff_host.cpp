@@ -482,7 +482,7 @@ TEST_CASE("host oracle: BMI1 and BMI2 (ANDN BEXTR BLSI BLSMSK BLSR TZCNT BZHI MU
   check_forms(forms);
 }
 
-TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B, LEA", "[diff]") {
+TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B/16B, XLAT, LEA, NOPs and hints", "[diff]") {
   std::vector<Form> forms;
   for (unsigned s : kSizes) {
     const std::string sz = std::to_string(8 * s);
@@ -500,6 +500,27 @@ TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B, 
   forms.push_back({"movsx r64, m16", [](CodeGenerator& g) { g.movsx(g.rcx, g.word[g.rsi]); }});
   forms.push_back({"movsxd r64, r32", [](CodeGenerator& g) { g.movsxd(g.rax, g.edx); }});
   forms.push_back({"cmpxchg8b m64", [](CodeGenerator& g) { g.cmpxchg8b(g.qword[g.rsi]); }});
+  forms.push_back({"cmpxchg16b m128", [](CodeGenerator& g) { g.cmpxchg16b(g.ptr[g.rsi]); }, kNoUndefinedFlags,
+                   [](State& st) {  // equal halves now and then, so both outcomes are seen
+                     if (st.r[3] & 1) std::memcpy(st.mem + kRsiOffset, &st.r[0], 8), std::memcpy(st.mem + kRsiOffset + 8, &st.r[3], 8);
+                   }});
+  forms.push_back({"xlatb", [](CodeGenerator& g) { g.lea(g.rbx, g.ptr[g.rsi - 16]); g.xlatb(); }, kNoUndefinedFlags,
+                   [](State& st) { st.r[0] = (st.r[0] & ~0xFFull) | (st.r[0] & 0x3F); }});
+  forms.push_back({"mov r64, imm64", [](CodeGenerator& g) { g.mov(g.rbx, 0x8123456789ABCDEFull); }});
+  forms.push_back({"mov r32, imm32", [](CodeGenerator& g) { g.mov(g.ecx, 0x89ABCDEF); }});
+  forms.push_back({"mov m64, simm32", [](CodeGenerator& g) { g.mov(g.qword[g.rsi], -2); }});
+  forms.push_back({"mov m16, imm16", [](CodeGenerator& g) { g.mov(g.word[g.rsi + 1], 0x8001); }});
+  forms.push_back({"mov r8, r8 (rex)", [](CodeGenerator& g) { g.mov(g.sil, g.dl); }});
+  forms.push_back({"xchg r32, r32", [](CodeGenerator& g) { g.xchg(g.eax, g.ebx); }});
+  forms.push_back({"xchg r16, r16", [](CodeGenerator& g) { g.xchg(g.cx, g.dx); }});
+  forms.push_back({"cmovcc r16 (cmovl)", [](CodeGenerator& g) { g.cmovl(g.ax, g.bx); }});
+  // NOP forms, PAUSE, fences, cache and prefetch hints: architecturally nothing but RIP.
+  forms.push_back({"nop m32 (0F 1F)", [](CodeGenerator& g) { g.nop(7); }});
+  forms.push_back({"nop r16 (66 0F 1F)", [](CodeGenerator& g) { g.db(0x66); g.db(0x0F); g.db(0x1F); g.db(0xC0); }});
+  forms.push_back({"pause", [](CodeGenerator& g) { g.pause(); }});
+  forms.push_back({"lfence mfence sfence", [](CodeGenerator& g) { g.lfence(); g.mfence(); g.sfence(); }});
+  forms.push_back({"clflush m8", [](CodeGenerator& g) { g.clflush(g.ptr[g.rsi]); }});
+  forms.push_back({"prefetcht0 prefetchnta", [](CodeGenerator& g) { g.prefetcht0(g.ptr[g.rsi]); g.prefetchnta(g.ptr[g.rsi + 8]); }});
   forms.push_back({"lea r64, [rax+rbx*4-8]", [](CodeGenerator& g) { g.lea(g.rcx, g.ptr[g.rax + g.rbx * 4 - 8]); }});
   forms.push_back({"lea r32, [rax+rdx*8+0x7f]", [](CodeGenerator& g) { g.lea(g.ecx, g.ptr[g.rax + g.rdx * 8 + 0x7F]); }});
   forms.push_back({"lea r16, [rbx+rcx]", [](CodeGenerator& g) { g.lea(g.ax, g.ptr[g.rbx + g.rcx]); }});
