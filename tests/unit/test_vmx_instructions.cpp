@@ -318,6 +318,57 @@ TEST_CASE("VM-entry checks of EPT, VPID and unrestricted guest, on a model that 
   }
 }
 
+TEST_CASE("A virtual-8086 guest that passes the SDM's checks is refused as not modelled", "[vmx]") {
+  // Virtual-8086 mode is not modelled (docs/cpu-model.md): VM entry must not run such a guest
+  // wrongly. The guest below passes every check of SDM 26.3.1 (32-bit paging, v86 segments:
+  // base = selector * 16, limit FFFFH, access rights F3H), so only the model's own check
+  // can refuse it, with the invalid-guest-state failure (exit reason 33).
+  const VmxCapabilities& caps = default_vmx_capabilities();
+  VmxFixture f;
+  std::string line;
+  f.vmx.on_transition = [&](const std::string& l) { line = l; };
+  vmxon(f);
+  vmptrld(f);
+  const auto put = [&](VmcsField fld, uint64_t v) { f.vmx.write_field(VmxFixture::kVmcs, vmcs_field_info(fld), v); };
+  const auto must1 = [&](uint32_t msr) { return static_cast<uint32_t>(caps.value(msr)); };
+  put(VmcsField::CTRL_PIN_BASED_VM_EXECUTION_CONTROLS, must1(kVmxTruePinbasedCtls));
+  put(VmcsField::CTRL_PROCESSOR_BASED_VM_EXECUTION_CONTROLS, must1(kVmxTrueProcbasedCtls));
+  put(VmcsField::CTRL_PRIMARY_VMEXIT_CONTROLS, must1(kVmxTrueExitCtls) | (1u << 9));
+  put(VmcsField::CTRL_VMENTRY_CONTROLS, must1(kVmxTrueEntryCtls));  // not an IA-32e guest
+  f.mem.write(0x5000, 4, 0x87);  // the guest's page directory: one 4-MiB page at 0
+  put(VmcsField::GUEST_CR0, cr0::PE | cr0::PG | cr0::NE | cr0::ET);
+  put(VmcsField::GUEST_CR4, cr4::PSE | cr4::VMXE);
+  put(VmcsField::GUEST_CR3, 0x5000);
+  put(VmcsField::GUEST_RFLAGS, rf::kFixed1 | rf::VM);
+  put(VmcsField::GUEST_VMCS_LINK_POINTER, ~0ull);
+  put(VmcsField::GUEST_DR7, 0x400);
+  put(VmcsField::GUEST_RIP, 0x100);
+  for (unsigned k = 0; k < 6; ++k) {  // ES CS SS DS FS GS
+    const uint64_t sel = 0x1000 + 0x100 * k;
+    f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x0800 + 2 * k), sel);
+    f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x6806 + 2 * k), sel << 4);
+    f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x4800 + 2 * k), 0xFFFF);
+    f.vmx.write_field(VmxFixture::kVmcs, *vmcs_field_info(0x4814 + 2 * k), 0xF3);
+  }
+  put(VmcsField::GUEST_LDTR_ACCESS_RIGHTS, 0x10000);
+  put(VmcsField::GUEST_TR_SELECTOR, 0x18);
+  put(VmcsField::GUEST_TR_LIMIT, 0x67);
+  put(VmcsField::GUEST_TR_ACCESS_RIGHTS, 0x8B);
+  put(VmcsField::HOST_CR0, f.cpu.s.cr0);
+  put(VmcsField::HOST_CR3, f.cpu.s.cr3);
+  put(VmcsField::HOST_CR4, f.cpu.s.cr4);
+  put(VmcsField::HOST_CS_SELECTOR, 8);
+  put(VmcsField::HOST_SS_SELECTOR, 0x10);
+  put(VmcsField::HOST_TR_SELECTOR, 0x18);
+  put(VmcsField::HOST_RIP, VmxFixture::kCode + 0x800);
+  put(VmcsField::HOST_RSP, 0x8000);
+  CHECK(f.exec({VMLAUNCH}) == -1);
+  INFO(line);
+  CHECK(f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::EXIT_REASON)) == 0x80000021);
+  CHECK(line.find("guest_virtual_8086_not_modelled") != std::string::npos);
+  CHECK(!(f.cpu.s.rflags & rf::VM));  // back in the host
+}
+
 TEST_CASE("VM entries from random VMCS contents never crash the emulator", "[vmx][fuzz]") {
   // Controls random within what the capability MSRs allow, host state valid (the fixture's
   // 64-bit mode), guest state and everything else random: most entries fail a check, some

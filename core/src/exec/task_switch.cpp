@@ -2,6 +2,8 @@
 // "16-Bit Task-State Segment"): JMP or CALL to a TSS descriptor or task gate, an interrupt or
 // exception through a task gate, and IRET with EFLAGS.NT. Legacy protected mode only (IA-32e
 // mode has no task switching).
+#include <cstdio>
+
 #include "system.h"
 
 namespace vp {
@@ -66,6 +68,14 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
   } else {
     for (unsigned k = 0; k < 26; ++k)
       if (Exec r = tss_read(c, tss.base + 4 * k, 4, nt[k]); r != Exec::Ok) return r;
+  }
+  // Virtual-8086 mode is not modelled (docs/cpu-model.md): a switch to a task whose EFLAGS.VM
+  // is 1 is refused before anything changes, as IRET to it is, rather than run wrongly.
+  if (!new16 && (nt[9] & rf::VM)) {
+    char msg[96];
+    std::snprintf(msg, sizeof msg, "task switch to a virtual-8086-mode task (TSS selector %04XH) is not supported", sel);
+    c.log_msg(msg);
+    return c.gp(0);
   }
   const SegmentReg old_tr = c.s.tr;
   const bool old16 = !(ar::type(old_tr.ar) & 8);
