@@ -86,7 +86,7 @@ inline unsigned dcache_index(uint64_t pa) {
 // Fetch with chaining: when nothing that affects instruction fetch has changed since the
 // previous instruction and the new RIP is on the same page, the successor recorded in the
 // previous decode-cache entry is used without a TLB lookup or hash probe.
-const Insn* Cpu::fetch() {
+[[gnu::always_inline]] inline const Insn* Cpu::fetch() {
   const uint64_t rip = s.rip();
   DecodeCacheEntry* prev = chain_;
   chain_ = nullptr;

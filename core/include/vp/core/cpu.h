@@ -341,7 +341,7 @@ class Cpu {
   bool code_breakpoint();               // before an instruction: raises #DB when DR0-3 match
   bool single_step(uint64_t pre_flags);  // after one: RF cleared, TF trap
   bool debug_trap();
-  const Insn* fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry);
+  [[gnu::noinline]] const Insn* fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry);
   // The previous fetch, for following DecodeCacheEntry::next/target without a TLB lookup.
   DecodeCacheEntry* chain_ = nullptr;
   uint64_t chain_la_ = 0, chain_pa_ = 0, chain_fetch_epoch_ = 0, chain_code_epoch_ = 0;
