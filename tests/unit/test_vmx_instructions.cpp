@@ -42,6 +42,24 @@ void vmptrld(VmxFixture& f) {
   REQUIRE(f.succeeded());
 }
 
+// A valid host-state area: the fixture's own 64-bit state, null bases, RIP and RSP as given.
+void put_host_state(VmxFixture& f, uint64_t rip, uint64_t rsp) {
+  const auto put = [&](VmcsField fld, uint64_t v) { f.vmx.write_field(VmxFixture::kVmcs, vmcs_field_info(fld), v); };
+  put(VmcsField::HOST_CR0, f.cpu.s.cr0);
+  put(VmcsField::HOST_CR3, f.cpu.s.cr3);
+  put(VmcsField::HOST_CR4, f.cpu.s.cr4);
+  put(VmcsField::HOST_CS_SELECTOR, 8);
+  put(VmcsField::HOST_SS_SELECTOR, 0x10);
+  put(VmcsField::HOST_TR_SELECTOR, 0x18);
+  for (VmcsField h : {VmcsField::HOST_ES_SELECTOR, VmcsField::HOST_DS_SELECTOR, VmcsField::HOST_FS_SELECTOR,
+                      VmcsField::HOST_GS_SELECTOR, VmcsField::HOST_FS_BASE, VmcsField::HOST_GS_BASE,
+                      VmcsField::HOST_TR_BASE, VmcsField::HOST_GDTR_BASE, VmcsField::HOST_IDTR_BASE,
+                      VmcsField::HOST_SYSENTER_ESP, VmcsField::HOST_SYSENTER_EIP})
+    put(h, 0);
+  put(VmcsField::HOST_RIP, rip);
+  put(VmcsField::HOST_RSP, rsp);
+}
+
 }  // namespace
 
 TEST_CASE("VMX instructions at CPL 3 raise #GP(0) in VMX operation", "[vmx]") {
@@ -354,14 +372,7 @@ TEST_CASE("A virtual-8086 guest that passes the SDM's checks is refused as not m
   put(VmcsField::GUEST_TR_SELECTOR, 0x18);
   put(VmcsField::GUEST_TR_LIMIT, 0x67);
   put(VmcsField::GUEST_TR_ACCESS_RIGHTS, 0x8B);
-  put(VmcsField::HOST_CR0, f.cpu.s.cr0);
-  put(VmcsField::HOST_CR3, f.cpu.s.cr3);
-  put(VmcsField::HOST_CR4, f.cpu.s.cr4);
-  put(VmcsField::HOST_CS_SELECTOR, 8);
-  put(VmcsField::HOST_SS_SELECTOR, 0x10);
-  put(VmcsField::HOST_TR_SELECTOR, 0x18);
-  put(VmcsField::HOST_RIP, VmxFixture::kCode + 0x800);
-  put(VmcsField::HOST_RSP, 0x8000);
+  put_host_state(f, VmxFixture::kCode + 0x800, 0x8000);
   CHECK(f.exec({VMLAUNCH}) == -1);
   INFO(line);
   CHECK(f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::EXIT_REASON)) == 0x80000021);
@@ -461,19 +472,7 @@ TEST_CASE("VM entries from random VMCS contents never crash the emulator", "[vmx
         }
       }
     }
-    put(VmcsField::HOST_CR0, f.cpu.s.cr0);
-    put(VmcsField::HOST_CR3, f.cpu.s.cr3);
-    put(VmcsField::HOST_CR4, f.cpu.s.cr4);
-    put(VmcsField::HOST_CS_SELECTOR, 8);
-    put(VmcsField::HOST_SS_SELECTOR, 0x10);
-    put(VmcsField::HOST_TR_SELECTOR, 0x18);
-    for (VmcsField h : {VmcsField::HOST_ES_SELECTOR, VmcsField::HOST_DS_SELECTOR, VmcsField::HOST_FS_SELECTOR,
-                        VmcsField::HOST_GS_SELECTOR, VmcsField::HOST_FS_BASE, VmcsField::HOST_GS_BASE,
-                        VmcsField::HOST_TR_BASE, VmcsField::HOST_GDTR_BASE, VmcsField::HOST_IDTR_BASE,
-                        VmcsField::HOST_SYSENTER_ESP, VmcsField::HOST_SYSENTER_EIP})
-      put(h, 0);
-    put(VmcsField::HOST_RIP, VmxFixture::kCode);  // back at the VMLAUNCH: loops until the budget ends
-    put(VmcsField::HOST_RSP, 0x8000);
+    put_host_state(f, VmxFixture::kCode, 0x8000);  // back at the VMLAUNCH: loops until the budget ends
     f.mem.write(VmxFixture::kCode, 4, 0xC2010F);  // vmlaunch
     f.cpu.s.rip() = VmxFixture::kCode;
     f.cpu.s.idtr = TableReg{0, 0};

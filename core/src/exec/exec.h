@@ -46,6 +46,15 @@ template <class T> inline uint64_t flags_sub(T a, T b, T r, bool borrow) {
 // (docs/undefined-flags.md).
 template <class T> inline uint64_t flags_logic(T r) { return szp(r); }
 
+// x87 control and status words as loaded (FLDCW, FXRSTOR, XRSTOR): FCW bits 7 and 15:13 are
+// reserved (read as 0) and bit 6 reads as 1 (SDM Vol. 1 8.1.5); FSW.ES (bit 7), the summary of
+// unmasked exceptions, and B (bit 15), its copy, follow the exception flags and masks (8.1.3),
+// as on the host CPU and Bochs.
+inline uint16_t x87_control_word(uint16_t v) { return static_cast<uint16_t>((v & ~0xE0C0u) | 0x40); }
+inline uint16_t x87_status_word(uint16_t v, uint16_t fcw) {
+  return static_cast<uint16_t>((v & 0x7F7F) | ((v & ~fcw & 0x3F) ? 0x8080 : 0));
+}
+
 // --- operands --------------------------------------------------------------------------
 
 // Reads operand k (register, memory or immediate) of width T.

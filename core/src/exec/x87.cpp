@@ -43,7 +43,7 @@ Exec exec_fldcw(Cpu& c, const Insn& i) {
   if (Exec r = x87_gate(c); r != Exec::Ok) return r;
   uint16_t v;
   if (Exec r = read_mem(c, i.seg, ea_of(c, i), v); r != Exec::Ok) return r;
-  c.s.fcw = static_cast<uint16_t>(v | 0x40);  // bit 6 reads as 1
+  c.s.fcw = x87_control_word(v);
   return Exec::Ok;
 }
 

@@ -74,8 +74,11 @@ void put_x87(const Cpu& c, uint8_t* a, bool wide) {
 }
 
 void get_x87(Cpu& c, const uint8_t* a, bool wide) {
-  std::memcpy(&c.s.fcw, a + 0, 2);
-  std::memcpy(&c.s.fsw, a + 2, 2);
+  uint16_t fcw, fsw;
+  std::memcpy(&fcw, a + 0, 2);
+  std::memcpy(&fsw, a + 2, 2);
+  c.s.fcw = x87_control_word(fcw);
+  c.s.fsw = x87_status_word(fsw, c.s.fcw);
   // A register marked valid by the abridged tag gets the tag its contents imply (Vol. 1
   // 10.5.1.1); the data registers are only stored, so "valid" stands for all three.
   c.s.ftw = 0;
