@@ -15,11 +15,17 @@ Exec exec_unimplemented(Cpu& c, const Insn& i) {
 
 namespace {
 
-// Modelled cycles per instruction class (a first approximation of Skylake latencies,
-// docs/cycle-model.md; the cycle-model issue refines it).
+// Modelled cycles per instruction class (a first approximation of Skylake latencies; the
+// cycle-model issue refines it).
 uint8_t cost_of(const Insn& i) {
   switch (i.mnemonic) {
-    case ZYDIS_MNEMONIC_MUL: case ZYDIS_MNEMONIC_IMUL: return 3;
+    case ZYDIS_MNEMONIC_MUL: case ZYDIS_MNEMONIC_IMUL: case ZYDIS_MNEMONIC_PDEP: case ZYDIS_MNEMONIC_PEXT: return 3;
+    case ZYDIS_MNEMONIC_MULX: return 4;
+    // The save areas move 512-576 bytes.
+    case ZYDIS_MNEMONIC_FXSAVE: case ZYDIS_MNEMONIC_FXSAVE64: case ZYDIS_MNEMONIC_FXRSTOR: case ZYDIS_MNEMONIC_FXRSTOR64:
+    case ZYDIS_MNEMONIC_XSAVE: case ZYDIS_MNEMONIC_XSAVE64: case ZYDIS_MNEMONIC_XSAVEOPT: case ZYDIS_MNEMONIC_XSAVEOPT64:
+    case ZYDIS_MNEMONIC_XSAVEC: case ZYDIS_MNEMONIC_XSAVEC64: case ZYDIS_MNEMONIC_XRSTOR: case ZYDIS_MNEMONIC_XRSTOR64:
+      return 60;
     case ZYDIS_MNEMONIC_DIV: case ZYDIS_MNEMONIC_IDIV: return i.osz == 8 ? 40 : 26;
     case ZYDIS_MNEMONIC_CPUID: return 100;
     case ZYDIS_MNEMONIC_RDMSR: case ZYDIS_MNEMONIC_WRMSR: return 80;
