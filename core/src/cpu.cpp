@@ -2,6 +2,8 @@
 // and the run loop.
 #include "vp/core/cpu.h"
 
+#include <Zydis/Zydis.h>
+
 #include <cstdio>
 #include <cstring>
 
@@ -35,7 +37,7 @@ void Cpu::reset() {
   // IA32_FEATURE_CONTROL as our "firmware" leaves it: locked, VMX outside SMX enabled
   // (docs/cpu-model.md).
   s.feature_control = 0x5;
-  s.misc_enable = 1;  // fast strings
+  s.misc_enable = misc::kReset;
   halted = in_shutdown = false;
   halt_kind = HaltKind::Hlt;
   interrupt_shadow = shadow_armed = false;
@@ -240,7 +242,7 @@ StopReason Cpu::run(uint64_t max_insns) {
       ++icount;
       clock += in->cost;
       if (pre_flags & (rf::TF | rf::RF)) [[unlikely]]
-        if (!single_step(pre_flags)) return StopReason::TripleFault;
+        if (!single_step(pre_flags, *in)) return StopReason::TripleFault;
       if (clock >= next_check) [[unlikely]]
         if (!check_events()) return stop_reason;
       continue;
@@ -260,7 +262,7 @@ StopReason Cpu::run(uint64_t max_insns) {
         ++icount;
         clock += in->cost;
         if (pre_flags & rf::TF) {  // the single-step trap is the event that ends HLT
-          if (!single_step(pre_flags)) return StopReason::TripleFault;
+          if (!single_step(pre_flags, *in)) return StopReason::TripleFault;
           break;
         }
         halted = true;
@@ -445,9 +447,20 @@ bool Cpu::code_breakpoint() {
 // After an instruction retired: RF is cleared (SDM 17.3.1.1), and an instruction that began
 // with TF = 1 ends in a single-step #DB trap with DR6.BS (17.3.1.4), unless MOV SS/POP SS
 // holds it back until the next instruction. Returns false on shutdown.
-bool Cpu::single_step(uint64_t pre_flags) {
+bool Cpu::single_step(uint64_t pre_flags, const Insn& in) {
   if (pre_flags & rf::RF) s.rflags &= ~rf::RF;
   if (!(pre_flags & rf::TF) || (shadow_armed && shadow_blocks_debug)) return true;
+  // IA32_DEBUGCTL.BTF: TF traps only after an instruction that branched (SDM Vol. 3 17.4.3):
+  // jumps, calls and returns of every kind, and a conditional branch that was taken (one
+  // whose target is the next instruction counts as not taken: they cannot be told apart).
+  if (s.debugctl & 2) {
+    const auto cat = static_cast<ZydisInstructionCategory>(in.category);
+    const uint64_t next = long64 ? insn_rip + in.len : (insn_rip + in.len) & 0xFFFFFFFFull;
+    const bool branched = cat == ZYDIS_CATEGORY_UNCOND_BR || cat == ZYDIS_CATEGORY_CALL || cat == ZYDIS_CATEGORY_RET ||
+                          cat == ZYDIS_CATEGORY_SYSCALL || cat == ZYDIS_CATEGORY_SYSRET ||
+                          (cat == ZYDIS_CATEGORY_COND_BR && s.rip() != next);
+    if (!branched) return true;
+  }
   s.dr[6] |= 1u << 14;
   return debug_trap();
 }

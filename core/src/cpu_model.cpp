@@ -8,10 +8,12 @@ namespace {
 
 // CPUID.1:EDX / ECX bits we implement (SDM Vol. 2 CPUID, Table 3-10/3-11).
 constexpr uint32_t kEdx1 = (1u << 0)     // FPU (x87 control/status only: docs/cpu-model.md)
+                           | (1u << 2)   // DE: CR4.DE, I/O breakpoints
                            | (1u << 3)   // PSE
                            | (1u << 4)   // TSC
                            | (1u << 5)   // MSR
                            | (1u << 6)   // PAE
+                           | (1u << 7)   // MCE: #MC and CR4.MCE (nothing here signals a machine check)
                            | (1u << 8)   // CX8
                            | (1u << 9)   // APIC (the platform's local APIC)
                            | (1u << 12)  // MTRR (registers only: nothing is cached)

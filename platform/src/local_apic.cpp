@@ -249,8 +249,9 @@ bool LocalApic::read_msr(uint32_t msr, uint64_t& value) {
 
 bool LocalApic::write_msr(uint32_t msr, uint64_t value) {
   if (msr == kMsrApicBase) {
-    // IA32_APIC_BASE (SDM 10.4.4, 10.12.5): BSP is read-only; the base must stay at the
-    // MMIO window this machine maps; the xAPIC/x2APIC/disabled transitions are checked.
+    // IA32_APIC_BASE (SDM 10.4.4, 10.12.5; Vol. 4 Table 2-2, where BSP is "R/W"): the base
+    // must stay at the MMIO window this machine maps; the xAPIC/x2APIC/disabled transitions
+    // are checked.
     const uint64_t phys = (1ull << cpu_.model.maxphyaddr) - 1;
     if (value & ~(phys & ~0xFFFull) & ~(kBaseBsp | kBaseX2apic | kBaseEnable)) return false;
     if ((value & ~0xFFFull) != kDefaultBase) {
@@ -264,12 +265,11 @@ bool LocalApic::write_msr(uint32_t msr, uint64_t value) {
     if (!was_en && en && x2) return false;       // disabled -> x2APIC must go through xAPIC
     if (was_en && !en) {
       reset();  // disabling resets the APIC (SDM 10.4.3)
-      base_msr_ = (value & ~kBaseBsp) | kBaseBsp;
-      base_msr_ &= ~kBaseEnable;
+      base_msr_ = value & ~kBaseEnable;
       changed();
       return true;
     }
-    base_msr_ = (value & ~kBaseBsp) | kBaseBsp;
+    base_msr_ = value;
     changed();
     return true;
   }

@@ -412,7 +412,9 @@ Exec msr_read(Cpu& c, uint32_t msr, uint64_t& v) {
       } else if (uint64_t* p = msr_slot(c, msr)) {
         v = *p;
       } else if (!(c.msr_read_hook && c.msr_read_hook(msr, v))) {
-        c.log_msg("rdmsr of unknown MSR " + std::to_string(msr) + ": #GP(0)");
+        char text[64];
+        std::snprintf(text, sizeof text, "rdmsr of MSR %08XH, which is not modelled: #GP(0)", msr);
+        c.log_msg(text);
         return c.gp(0);
       }
   }
@@ -449,6 +451,8 @@ Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
       // SCE, LME, NXE are writable; LMA is read-only (SDM Vol. 3 2.2.1). LME cannot change
       // while paging is on.
       if (v & ~(efer::SCE | efer::LME | efer::LMA | efer::NXE)) return c.gp(0);
+      // NXE exists only while IA32_MISC_ENABLE.XD_DISABLE = 0 (CPUID reports NX then).
+      if ((v & efer::NXE) && (c.s.misc_enable & misc::XdDisable)) return c.gp(0);
       if ((c.s.cr0 & cr0::PG) && ((v ^ c.s.efer) & efer::LME)) return c.gp(0);
       const uint64_t nv = (v & ~efer::LMA) | (c.s.efer & efer::LMA);
       if ((nv ^ c.s.efer) & efer::NXE) c.flush_tlb();
@@ -488,6 +492,11 @@ Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
       if (v >> 32) return c.gp(0);  // IA32_TSC_AUX: bits 63:32 reserved (SDM Vol. 4)
       c.s.tsc_aux = v;
       return Exec::Ok;
+    case kMiscEnable:
+      // Reserved bits #GP; the read-only ones keep their value (SDM Vol. 4 Table 2-2).
+      if (v & ~(misc::kWritable | misc::kReadOnly)) return c.gp(0);
+      c.s.misc_enable = (v & misc::kWritable) | misc::kReadOnly;
+      return Exec::Ok;
     case kDebugCtl:
       if (v & ~0x3ull) return c.gp(0);  // only LBR and BTF modelled
       c.s.debugctl = v;
@@ -503,7 +512,10 @@ Exec msr_write(Cpu& c, uint32_t msr, uint64_t v) {
         return Exec::Ok;
       }
       if (c.msr_write_hook && c.msr_write_hook(msr, v)) return c.stop_requested ? Exec::Stop : Exec::Ok;
-      c.log_msg("wrmsr of unknown MSR " + std::to_string(msr) + ": #GP(0)");
+      char text[96];
+      std::snprintf(text, sizeof text, "wrmsr of %016llX to MSR %08XH, not modelled or not a valid value: #GP(0)",
+                    static_cast<unsigned long long>(v), msr);
+      c.log_msg(text);
       return c.gp(0);
   }
 }
@@ -514,9 +526,17 @@ namespace {
 
 Exec exec_cpuid(Cpu& c, const Insn& i) {
   if (c.vm_intercept(i, Intercept::Cpuid)) return Exec::VmTransition;  // always exits
-  CpuidLeaf l = c.model.cpuid(static_cast<uint32_t>(c.s.regs[0]), static_cast<uint32_t>(c.s.regs[1]));
+  uint32_t leaf = static_cast<uint32_t>(c.s.regs[0]);
+  // IA32_MISC_ENABLE.LIMIT_CPUID_MAXVAL: the highest basic leaf is 2, and the leaves above it
+  // return what leaves above the maximum do (SDM Vol. 4 Table 2-2, Vol. 2 CPUID).
+  const bool limited = c.s.misc_enable & misc::LimitCpuidMaxval;
+  if (limited && ((leaf > 2 && leaf < 0x80000000u) || leaf > c.model.max_extended)) leaf = 2;
+  CpuidLeaf l = c.model.cpuid(leaf, static_cast<uint32_t>(c.s.regs[1]));
+  if (l.leaf == 0 && limited) l.eax = 2;
   if (l.leaf == 1 && !c.vmx) l.ecx &= ~(1u << 5);  // no VT-x model attached: no VMX
   if (l.leaf == 1 && (c.s.cr4 & cr4::OSXSAVE)) l.ecx |= 1u << 27;  // OSXSAVE mirrors CR4
+  if (l.leaf == 1 && !(c.s.misc_enable & misc::MonitorFsm)) l.ecx &= ~(1u << 3);  // no MONITOR/MWAIT
+  if (l.leaf == 0x80000001u && (c.s.misc_enable & misc::XdDisable)) l.edx &= ~(1u << 20);  // no NX
   c.s.regs[0] = l.eax;
   c.s.regs[3] = l.ebx;
   c.s.regs[1] = l.ecx;
@@ -560,8 +580,11 @@ Exec exec_rdpmc(Cpu& c, const Insn& i) {
 // than bit 0 (interrupts as break events). Their exits come after the #UD and before those
 // #GP faults (Vol. 3C 25.1.1: fault-like VM exits win over all but #UD and privilege
 // faults). MWAIT returns at once: the SDM lets it leave the wait for any implementation reason.
+// With IA32_MISC_ENABLE.ENABLE_MONITOR_FSM clear both are #UD (SDM Vol. 4 Table 2-2).
+inline bool monitor_unavailable(const Cpu& c) { return c.s.cpl > 0 || !(c.s.misc_enable & misc::MonitorFsm); }
+
 Exec exec_monitor(Cpu& c, const Insn& i) {
-  if (c.s.cpl > 0) return c.ud();
+  if (monitor_unavailable(c)) return c.ud();
   if (c.vm_intercept(i, Intercept::Monitor)) return Exec::VmTransition;
   uint64_t la, pa;
   const uint64_t ea = c.s.regs[0] & addr_mask(i.asz);
@@ -571,7 +594,7 @@ Exec exec_monitor(Cpu& c, const Insn& i) {
 }
 
 Exec exec_mwait(Cpu& c, const Insn& i) {
-  if (c.s.cpl > 0) return c.ud();
+  if (monitor_unavailable(c)) return c.ud();
   if (c.vm_intercept(i, Intercept::Mwait)) return Exec::VmTransition;
   if (static_cast<uint32_t>(c.s.regs[1]) & ~1u) return c.gp(0);
   return Exec::Ok;

@@ -339,7 +339,7 @@ class Cpu {
  private:
   const Insn* fetch();
   bool code_breakpoint();               // before an instruction: raises #DB when DR0-3 match
-  bool single_step(uint64_t pre_flags);  // after one: RF cleared, TF trap
+  bool single_step(uint64_t pre_flags, const Insn& in);  // after one: RF cleared, TF trap
   bool debug_trap();
   [[gnu::noinline]] const Insn* fetch_lookup(uint64_t rip, uint64_t& la, uint64_t& pa, DecodeCacheEntry*& entry);
   // The previous fetch, for following DecodeCacheEntry::next/target without a TLB lookup.

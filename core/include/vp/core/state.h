@@ -30,6 +30,17 @@ inline constexpr uint64_t VME = 1u << 0, PVI = 1u << 1, TSD = 1u << 2, DE = 1u <
 inline constexpr uint64_t kModelled =
     DE | PSE | PAE | MCE | PGE | PCE | OSFXSR | OSXMMEXCPT | TSD | PCIDE | OSXSAVE | SMEP | SMAP;
 }
+// IA32_MISC_ENABLE (SDM Vol. 4 Table 2-2) bits the model gives a meaning.
+namespace misc {
+inline constexpr uint64_t FastStrings = 1u << 0, Tcc = 1u << 3, BtsUnavailable = 1u << 11,
+                          PebsUnavailable = 1u << 12, MonitorFsm = 1u << 18, LimitCpuidMaxval = 1u << 22,
+                          XtprDisable = 1u << 23, XdDisable = 1ull << 34;
+// R/W bits; BTS and PEBS unavailable (there is no debug store) are read-only 1s; the rest
+// (performance monitoring, SpeedStep, turbo: not modelled) are reserved.
+inline constexpr uint64_t kWritable = FastStrings | Tcc | MonitorFsm | LimitCpuidMaxval | XtprDisable | XdDisable;
+inline constexpr uint64_t kReadOnly = BtsUnavailable | PebsUnavailable;
+inline constexpr uint64_t kReset = FastStrings | Tcc | BtsUnavailable | PebsUnavailable | MonitorFsm;
+}  // namespace misc
 namespace efer {
 inline constexpr uint64_t SCE = 1u << 0, LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11;
 }
