@@ -26,9 +26,19 @@ template <Op OP, class T> inline T alu(Cpu& c, T a, T b) {
   return r;
 }
 
-template <Op OP> struct Binary {
+// Operand forms bound to their own handlers, so the common register forms test no operand
+// kinds at run time.
+enum class Form { Any, RegReg, RegImm };
+
+template <Op OP, Form F = Form::Any> struct Binary {
   template <class T> struct H {
     static Exec run(Cpu& c, const Insn& i) {
+      if constexpr (F != Form::Any) {
+        const T b = F == Form::RegReg ? get_reg<T>(c, i.op[1].reg) : static_cast<T>(i.imm);
+        const T v = alu<OP, T>(c, get_reg<T>(c, i.op[0].reg), b);
+        if (OP != Op::Cmp && OP != Op::Test) set_reg<T>(c, i.op[0].reg, v);
+        return Exec::Ok;
+      }
       T b;
       if (Exec r = read_op(c, i, 1, b); r != Exec::Ok) return r;
       if (i.op[0].kind == OpKind::Gpr) {
@@ -167,19 +177,26 @@ Exec exec_aad(Cpu& c, const Insn& i) {
   return Exec::Ok;
 }
 
+template <Op OP> Handler binary(const Insn& i) {
+  const unsigned s = i.op[0].size;
+  if (i.op[0].kind == OpKind::Gpr && i.op[1].kind == OpKind::Gpr) return by_size<Binary<OP, Form::RegReg>::template H>(s);
+  if (i.op[0].kind == OpKind::Gpr && i.op[1].kind == OpKind::Imm) return by_size<Binary<OP, Form::RegImm>::template H>(s);
+  return by_size<Binary<OP>::template H>(s);
+}
+
 }  // namespace
 
 bool bind_alu(Insn& i) {
   switch (i.mnemonic) {
-    case M(ADD): i.fn = by_size<Binary<Op::Add>::H>(i.op[0].size); return true;
-    case M(OR): i.fn = by_size<Binary<Op::Or>::H>(i.op[0].size); return true;
-    case M(ADC): i.fn = by_size<Binary<Op::Adc>::H>(i.op[0].size); return true;
-    case M(SBB): i.fn = by_size<Binary<Op::Sbb>::H>(i.op[0].size); return true;
-    case M(AND): i.fn = by_size<Binary<Op::And>::H>(i.op[0].size); return true;
-    case M(SUB): i.fn = by_size<Binary<Op::Sub>::H>(i.op[0].size); return true;
-    case M(XOR): i.fn = by_size<Binary<Op::Xor>::H>(i.op[0].size); return true;
-    case M(CMP): i.fn = by_size<Binary<Op::Cmp>::H>(i.op[0].size); return true;
-    case M(TEST): i.fn = by_size<Binary<Op::Test>::H>(i.op[0].size); return true;
+    case M(ADD): i.fn = binary<Op::Add>(i); return true;
+    case M(OR): i.fn = binary<Op::Or>(i); return true;
+    case M(ADC): i.fn = binary<Op::Adc>(i); return true;
+    case M(SBB): i.fn = binary<Op::Sbb>(i); return true;
+    case M(AND): i.fn = binary<Op::And>(i); return true;
+    case M(SUB): i.fn = binary<Op::Sub>(i); return true;
+    case M(XOR): i.fn = binary<Op::Xor>(i); return true;
+    case M(CMP): i.fn = binary<Op::Cmp>(i); return true;
+    case M(TEST): i.fn = binary<Op::Test>(i); return true;
     case M(INC): i.fn = by_size<Unary<Un::Inc>::H>(i.op[0].size); return true;
     case M(DEC): i.fn = by_size<Unary<Un::Dec>::H>(i.op[0].size); return true;
     case M(NEG): i.fn = by_size<Unary<Un::Neg>::H>(i.op[0].size); return true;
