@@ -524,6 +524,10 @@ TEST_CASE("host oracle: MOV family, CMOVcc, SETcc, XCHG XADD CMPXCHG CMPXCHG8B/1
   forms.push_back({"lea r64, [rax+rbx*4-8]", [](CodeGenerator& g) { g.lea(g.rcx, g.ptr[g.rax + g.rbx * 4 - 8]); }});
   forms.push_back({"lea r32, [rax+rdx*8+0x7f]", [](CodeGenerator& g) { g.lea(g.ecx, g.ptr[g.rax + g.rdx * 8 + 0x7F]); }});
   forms.push_back({"lea r16, [rbx+rcx]", [](CodeGenerator& g) { g.lea(g.ax, g.ptr[g.rbx + g.rcx]); }});
+  forms.push_back({"lea r64, [eax+ebx*2+8] (67h)", [](CodeGenerator& g) { g.lea(g.rcx, g.ptr[g.eax + g.ebx * 2 + 8]); }});
+  forms.push_back({"add r64, [esi] (67h)", [](CodeGenerator& g) { g.add(g.rax, g.qword[g.esi]); }});
+  forms.push_back({"mov [esi+ecx*1-4], r32 (67h)", [](CodeGenerator& g) { g.mov(g.dword[g.esi + g.ecx - 4], g.edx); },
+                   kNoUndefinedFlags, [](State& st) { st.r[2] = (st.r[2] & ~0xFFFFFFFFull) | (st.r[2] & 0xF); }});
   using CC = void (CodeGenerator::*)(const Xbyak::Reg&, const Xbyak::Operand&);
   using SC = void (CodeGenerator::*)(const Xbyak::Operand&);
   const std::pair<CC, SC> cc[] = {
@@ -763,6 +767,26 @@ TEST_CASE("host oracle: string instructions with REP prefixes, both directions",
                        e(g);
                      }});
   }
+  // 32-bit address size (67H): ECX counts, ESI and EDI step and wrap at 4 GiB; the window sits
+  // below 4 GiB on both sides, so the same addresses work; RCX's upper half is random and
+  // must be left alone.
+  for (const Str* s : {&moves[0], &moves[3], &stores[2], &loads[1]}) {
+    const auto e = s->emit;
+    forms.push_back({std::string("rep ") + s->name + " a32", [=](CodeGenerator& g) {
+                       g.lea(g.edi, g.ptr[g.esi + 24]);
+                       g.db(0x67);
+                       g.rep();
+                       e(g);
+                     }, kNoUndefinedFlags, [=](State& st) {
+                       st.r[2] = (st.r[2] & 0xFFFFFFFF00000000ull) | ((st.r[2] & 0xFF) % (16 / s->size + 1));
+                     }});
+  }
+  forms.push_back({"repe cmpsb a32", [](CodeGenerator& g) {
+                     g.lea(g.edi, g.ptr[g.esi + 16]);
+                     g.db(0x67);
+                     g.repe();
+                     g.cmpsb();
+                   }, kNoUndefinedFlags, [](State& st) { st.r[2] = (st.r[2] & ~0xFFFFFFFFull) | (st.r[2] & 0xF); }});
   // CMPS/SCAS under REPE and REPNE stop on the first (mis)match: flags and counters must agree.
   for (const Str* set : {cmps, scas})
     for (unsigned k = 0; k < 4; ++k) {
