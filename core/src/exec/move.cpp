@@ -12,6 +12,24 @@ template <class T> struct Mov {
     return write_op<T>(c, i, 0, v);
   }
 };
+// The common forms, bound to their own handlers: load, store, register copy.
+template <class T> struct MovLoad {
+  static Exec run(Cpu& c, const Insn& i) {
+    T v;
+    if (Exec r = read_mem(c, i.seg, ea_of(c, i), v); r != Exec::Ok) return r;
+    set_reg<T>(c, i.op[0].reg, v);
+    return Exec::Ok;
+  }
+};
+template <class T> struct MovStore {
+  static Exec run(Cpu& c, const Insn& i) { return write_mem<T>(c, i.seg, ea_of(c, i), get_reg<T>(c, i.op[1].reg)); }
+};
+template <class T> struct MovReg {
+  static Exec run(Cpu& c, const Insn& i) {
+    set_reg<T>(c, i.op[0].reg, get_reg<T>(c, i.op[1].reg));
+    return Exec::Ok;
+  }
+};
 
 // MOVZX/MOVSX/MOVSXD: source width from op[1], destination width T.
 template <bool SIGNED> struct Extend {
@@ -189,7 +207,10 @@ bool bind_move(Insn& i) {
     case M(MOV):
       for (unsigned k = 0; k < i.nops; ++k)
         if (i.op[k].kind == OpKind::Seg || i.op[k].kind == OpKind::Cr || i.op[k].kind == OpKind::Dr) return false;
-      i.fn = by_size<Mov>(s);
+      if (i.op[0].kind == OpKind::Gpr && i.op[1].kind == OpKind::Mem) i.fn = by_size<MovLoad>(s);
+      else if (i.op[0].kind == OpKind::Mem && i.op[1].kind == OpKind::Gpr) i.fn = by_size<MovStore>(s);
+      else if (i.op[0].kind == OpKind::Gpr && i.op[1].kind == OpKind::Gpr) i.fn = by_size<MovReg>(s);
+      else i.fn = by_size<Mov>(s);
       return true;
     case M(MOVZX): i.fn = by_size<Extend<false>::H>(s); return true;
     case M(MOVSX): case M(MOVSXD): i.fn = by_size<Extend<true>::H>(s); return true;
