@@ -97,6 +97,10 @@ Exec deliver_protected(Delivery& d) {
   const unsigned new_cpl = conforming ? c.s.cpl : dpl;
   const unsigned n = lm ? 8 : (gate32 ? 4 : 2);
 
+  // From virtual-8086 mode the handler must run at CPL 0 in a nonconforming segment
+  // (INTERRUPT-FROM-VIRTUAL-8086-MODE in SDM INT n; 20.3.1.1).
+  const bool from_v86 = v86_mode(c);
+  if (from_v86 && (new_cpl != 0)) return c.gp((sel & 0xFFFC) | d.ext());
   const PrivilegeSave saved(c);
   const uint16_t old_cs = c.s.seg[CS].sel;
   const uint64_t old_flags = c.s.rflags;
@@ -104,7 +108,11 @@ Exec deliver_protected(Delivery& d) {
   const unsigned ist = lm ? (g >> 32) & 7 : 0;
   const bool stack_switch = new_cpl < old_cpl || ist != 0;
   if (stack_switch) {
-    if (Exec r = switch_to_inner_stack(c, new_cpl, ist, d.ext(), true); r != Exec::Ok) return r;
+    if (from_v86) c.s.rflags &= ~rf::VM;  // the ring-0 stack is a protected-mode segment
+    if (Exec r = switch_to_inner_stack(c, new_cpl, ist, d.ext(), true); r != Exec::Ok) {
+      c.s.rflags = old_flags;
+      return r;
+    }
   } else if (lm) {
     c.s.regs[4] &= ~0xFull;
   }
@@ -115,12 +123,18 @@ Exec deliver_protected(Delivery& d) {
   const uint16_t frame_ss = !lm && new_cpl < old_cpl ? c.s.seg[SS].sel : 0;
   auto undo = [&](Exec r) {
     if (r == Exec::Fault && c.fault.vector == kSS) c.fault.error = (frame_ss & 0xFFFC) | d.ext();
+    c.s.rflags = old_flags;
     return saved.restore(c, r);
   };
   const bool push_stack = lm || new_cpl < old_cpl;  // the old stack: on a privilege change,
                                                     // and always in IA-32e mode (SDM 6.14.2)
-  if (Exec r = check_stack_room(c, n * ((push_stack ? 5 : 3) + d.has_err), frame_ss, d.ext()); r != Exec::Ok)
-    return undo(r);
+  const unsigned frame = (push_stack ? 5 : 3) + d.has_err + (from_v86 ? 4 : 0);
+  if (Exec r = check_stack_room(c, n * frame, frame_ss, d.ext()); r != Exec::Ok) return undo(r);
+  if (from_v86) {
+    // The virtual-8086 data segments go first, GS highest, each in a gate-sized slot.
+    for (uint8_t sr : {GS, FS, DS, ES})
+      if (Exec r = push_value(c, n, c.s.seg[sr].sel); r != Exec::Ok) return undo(r);
+  }
   if (push_stack) {
     if (Exec r = push_value(c, n, saved.ss.sel); r != Exec::Ok) return undo(r);
     if (Exec r = push_value(c, n, saved.rsp); r != Exec::Ok) return undo(r);
@@ -137,6 +151,9 @@ Exec deliver_protected(Delivery& d) {
   if (d.has_err)
     if (Exec r = push_value(c, n, d.err); r != Exec::Ok) return undo(r);
   if (!lm && !gate32) target &= 0xFFFF;
+  // Leaving virtual-8086 mode, the data segment registers become null (unusable).
+  if (from_v86)
+    for (uint8_t sr : {ES, DS, FS, GS}) c.s.seg[sr] = SegmentReg{0, 0, 0, ar::Unusable};
   set_accessed(c, sel, desc);
   cs.sel = static_cast<uint16_t>((sel & 0xFFFC) | new_cpl);
   cs.ar |= 1;

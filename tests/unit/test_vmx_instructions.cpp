@@ -336,11 +336,10 @@ TEST_CASE("VM-entry checks of EPT, VPID and unrestricted guest, on a model that 
   }
 }
 
-TEST_CASE("A virtual-8086 guest that passes the SDM's checks is refused as not modelled", "[vmx]") {
-  // Virtual-8086 mode is not modelled (docs/cpu-model.md): VM entry must not run such a guest
-  // wrongly. The guest below passes every check of SDM 26.3.1 (32-bit paging, v86 segments:
-  // base = selector * 16, limit FFFFH, access rights F3H), so only the model's own check
-  // can refuse it, with the invalid-guest-state failure (exit reason 33).
+TEST_CASE("A virtual-8086 guest is entered and runs at CPL 3 with real-mode segments", "[vmx]") {
+  // The guest passes every check of SDM 26.3.1 for a virtual-8086 guest (32-bit paging, v86
+  // segments: base = selector * 16, limit FFFFH, access rights F3H). It runs CPUID at CS:IP
+  // 1100:0100 (linear 11100H), which exits (reason 10) with the guest state saved.
   const VmxCapabilities& caps = default_vmx_capabilities();
   VmxFixture f;
   std::string line;
@@ -373,11 +372,20 @@ TEST_CASE("A virtual-8086 guest that passes the SDM's checks is refused as not m
   put(VmcsField::GUEST_TR_LIMIT, 0x67);
   put(VmcsField::GUEST_TR_ACCESS_RIGHTS, 0x8B);
   put_host_state(f, VmxFixture::kCode + 0x800, 0x8000);
-  CHECK(f.exec({VMLAUNCH}) == -1);
+  f.mem.write(0x11100, 2, 0xA20F);  // cpuid
+  REQUIRE(f.exec({VMLAUNCH}) == -1);
+  REQUIRE((f.cpu.s.rflags & rf::VM) != 0);  // in the guest, in virtual-8086 mode
+  CHECK(f.cpu.s.cpl == 3);
+  f.cpu.run(1);  // the guest's CPUID
+  const auto get = [&](VmcsField fld) { return f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(fld)); };
   INFO(line);
-  CHECK(f.vmx.read_field(VmxFixture::kVmcs, vmcs_field_info(VmcsField::EXIT_REASON)) == 0x80000021);
-  CHECK(line.find("guest_virtual_8086_not_modelled") != std::string::npos);
-  CHECK(!(f.cpu.s.rflags & rf::VM));  // back in the host
+  CHECK(get(VmcsField::EXIT_REASON) == 10);
+  CHECK(get(VmcsField::GUEST_RIP) == 0x100);
+  CHECK((get(VmcsField::GUEST_RFLAGS) & rf::VM) != 0);
+  CHECK(get(VmcsField::GUEST_CS_SELECTOR) == 0x1100);
+  CHECK(get(VmcsField::GUEST_CS_BASE) == 0x11000);
+  CHECK(get(VmcsField::GUEST_CS_ACCESS_RIGHTS) == 0xF3);
+  CHECK(get(VmcsField::GUEST_SS_ACCESS_RIGHTS) == 0xF3);  // DPL 3: CPL 3
 }
 
 TEST_CASE("VM entries from random VMCS contents never crash the emulator", "[vmx][fuzz]") {

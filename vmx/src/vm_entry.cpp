@@ -91,14 +91,6 @@ Exec VmxUnit::vm_entry(Cpu& c, bool launch) {
   // From here on a failure ends in the host with a VM-entry failure exit (SDM 26.7).
   if (!check_guest_state(f, env, why))
     return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_INVALID_GUEST_STATE), why.qualification, &why);
-  // Virtual-8086 mode is not modelled (docs/cpu-model.md). A guest that passes the SDM's
-  // checks for it is refused with the invalid-guest-state failure, saying why, rather than
-  // run wrongly. This is the model's limit, not an SDM rule.
-  if (f.guest.rflags & rf::VM) {
-    why = CheckFailure{"guest_virtual_8086_not_modelled", "guest RFLAGS", f.guest.rflags,
-                       "VM = 1: virtual-8086 guests are not modelled by Vanderpool", "(model limit, not an SDM check)", 0};
-    return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_INVALID_GUEST_STATE), 0, &why);
-  }
   load_guest_state(c, f);
   if (const long bad = load_msr_list(c, f.ctl.entry_msr_load, f.ctl.entry_msr_load_count); bad >= 0)
     return entry_failure(c, f, static_cast<uint32_t>(ExitReason::ERROR_MSR_LOAD), static_cast<uint64_t>(bad) + 1, nullptr);

@@ -89,6 +89,12 @@ Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel) {
     c.update_mode();
     return Exec::Ok;
   }
+  if (c.s.rflags & rf::VM) {
+    // Virtual-8086 mode: no descriptor, the whole register is real-mode style (SDM 20.2.1).
+    c.s.seg[seg] = v86_segment(sel);
+    c.update_mode();
+    return Exec::Ok;
+  }
   const unsigned rpl = sel & 3, cpl = c.s.cpl;
   if ((sel & 0xFFFC) == 0) {
     // A null selector: allowed for DS ES FS GS; for SS only in 64-bit mode at CPL < 3
@@ -235,11 +241,17 @@ Exec far_jump(Cpu& c, uint16_t sel, uint64_t off, unsigned osz, bool is_call) {
   else if (osz == 4) off &= 0xFFFFFFFF;
   const uint16_t old_cs = c.s.seg[CS].sel;
   const uint64_t ret = c.s.rip();
-  if (!(c.s.cr0 & cr0::PE)) {
+  if (!(c.s.cr0 & cr0::PE) || v86_mode(c)) {
+    // Real-address and virtual-8086 mode: CS:IP directly, no descriptor (SDM JMP, CALL).
     if (is_call)
       if (Exec r = push_return(c, osz, old_cs, ret); r != Exec::Ok) return r;
-    c.s.seg[CS].sel = sel;
-    c.s.seg[CS].base = uint64_t{sel} << 4;
+    if (v86_mode(c)) {
+      if (off > 0xFFFF) return c.gp(0);
+      c.s.seg[CS] = v86_segment(sel);
+    } else {
+      c.s.seg[CS].sel = sel;
+      c.s.seg[CS].base = uint64_t{sel} << 4;
+    }
     c.s.rip() = off;
     c.update_mode();
     return Exec::Ok;

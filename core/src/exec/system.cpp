@@ -251,7 +251,7 @@ Exec exec_sgdt_sidt(Cpu& c, const Insn& i) {
 // LLDT / LTR (SDM Vol. 2): protected mode only, CPL 0, a GDT system descriptor of type
 // LDT (2) or available TSS (9); LTR marks the TSS busy.
 Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
-  if (!(c.s.cr0 & cr0::PE)) return c.ud();
+  if (!(c.s.cr0 & cr0::PE) || v86_mode(c)) return c.ud();  // "not recognized" there
   if (Exec r = need_cpl0(c); r != Exec::Ok) return r;
   if (c.vm_intercept(i, Intercept::DescriptorTable)) return Exec::VmTransition;
   const bool ltr = i.mnemonic == ZYDIS_MNEMONIC_LTR;
@@ -288,7 +288,7 @@ Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
 
 
 Exec exec_sldt_str(Cpu& c, const Insn& i) {
-  if (!(c.s.cr0 & cr0::PE)) return c.ud();
+  if (!(c.s.cr0 & cr0::PE) || v86_mode(c)) return c.ud();
   if (c.vm_intercept(i, Intercept::DescriptorTable)) return Exec::VmTransition;
   return store_rm16(c, i, i.mnemonic == ZYDIS_MNEMONIC_STR ? c.s.tr.sel : c.s.ldtr.sel);
 }
@@ -640,8 +640,9 @@ Exec exec_hlt(Cpu& c, const Insn& i) {
 }  // namespace
 
 Exec check_io_permission(Cpu& c, uint16_t port, unsigned size) {
-  if (!io_privileged(c)) return Exec::Ok;
-  // CPL > IOPL: every bit for the accessed ports in the TSS bitmap must be clear.
+  if (!io_privileged(c) && !v86_mode(c)) return Exec::Ok;
+  // CPL > IOPL, and always in virtual-8086 mode (SDM Vol. 1 18.5.2): every bit for the
+  // accessed ports in the TSS bitmap must be clear.
   const uint32_t t = ar::type(c.s.tr.ar);
   if ((t != 9 && t != 11) || c.s.tr.limit < 0x67) return c.gp(0);
   uint64_t pa;
@@ -760,18 +761,41 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
   if (iret)
     if (Exec r = peek_stack(c, n, 2 * n, fl); r != Exec::Ok) return r;
   const unsigned words = iret ? 3 : 2;
-  if (!(c.s.cr0 & cr0::PE)) {
-    c.s.seg[CS].sel = static_cast<uint16_t>(cs);
-    c.s.seg[CS].base = (cs & 0xFFFF) << 4;
+  const bool v86 = v86_mode(c);
+  // IRET in virtual-8086 mode is IOPL-sensitive (SDM IRET: #GP(0) when IOPL < 3, without VME).
+  if (v86 && iret && ((c.s.rflags >> 12) & 3) < 3) return c.gp(0);
+  if (!(c.s.cr0 & cr0::PE) || v86) {
+    // Real-address and virtual-8086 mode: CS:IP (and FLAGS) from the stack. In virtual-8086
+    // mode IP stays within the segment and POPF rules keep IOPL and VM (write_flags at CPL 3).
+    if (v86 && rip > 0xFFFF) return c.gp(0);
+    if (v86) {
+      c.s.seg[CS] = v86_segment(static_cast<uint16_t>(cs));
+    } else {
+      c.s.seg[CS].sel = static_cast<uint16_t>(cs);
+      c.s.seg[CS].base = (cs & 0xFFFF) << 4;
+    }
     c.s.rip() = n == 2 ? (rip & 0xFFFF) : (rip & 0xFFFFFFFF);
     set_sp(c, c.s.regs[4] + words * n + extra);
     if (iret) write_flags(c, fl, n);
     c.update_mode();
     return Exec::Ok;
   }
-  if (iret && (fl & rf::VM) && c.s.cpl == 0) {
-    c.log_msg("IRET to virtual-8086 mode is not supported");
-    return c.gp(0);
+  if (iret && n == 4 && (fl & rf::VM) && c.s.cpl == 0) {
+    // RETURN-TO-VIRTUAL-8086-MODE (SDM IRET): EFLAGS, then ESP, SS, ES, DS, FS, GS, each a
+    // doubleword, and CS:EIP as popped; CPL 3.
+    uint64_t v[6];
+    for (unsigned k = 0; k < 6; ++k)
+      if (Exec r = peek_stack(c, 4, 12 + 4 * k, v[k]); r != Exec::Ok) return r;
+    c.s.rflags = (fl & kEflagsLoadable) | rf::kFixed1;
+    c.s.regs[4] = v[0] & 0xFFFFFFFF;
+    static constexpr uint8_t kOrder[5] = {SS, ES, DS, FS, GS};
+    for (unsigned k = 0; k < 5; ++k) c.s.seg[kOrder[k]] = v86_segment(static_cast<uint16_t>(v[1 + k]));
+    c.s.seg[CS] = v86_segment(static_cast<uint16_t>(cs));
+    c.s.rip() = rip & 0xFFFFFFFF;
+    c.s.cpl = 3;
+    c.update_mode();
+    if (c.s.rflags & rf::IF) c.next_check = 0;
+    return Exec::Ok;
   }
   const uint16_t sel = static_cast<uint16_t>(cs);
   const unsigned rpl = sel & 3;

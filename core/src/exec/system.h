@@ -11,6 +11,15 @@ void write_flags(Cpu& c, uint64_t v, unsigned osz);
 // Loads data segment register `seg` (DS ES FS GS SS) with `sel`, with every check of
 // SDM Vol. 2 MOV "Operation" (protected mode) or the real-mode rule base = sel << 4.
 Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel);
+
+// Virtual-8086 mode (SDM Vol. 3 chapter 20): protected mode with EFLAGS.VM = 1, CPL 3.
+// Segment registers hold real-mode values: base = selector * 16, limit FFFFH, and the
+// access rights of a present DPL-3 read/write data segment (F3H, as VM entry requires of
+// virtual-8086 guests, SDM 26.3.1.2).
+inline bool v86_mode(const Cpu& c) { return (c.s.rflags & rf::VM) && (c.s.cr0 & cr0::PE); }
+inline SegmentReg v86_segment(uint16_t sel) { return SegmentReg{sel, uint64_t{sel} << 4, 0xFFFF, 0xF3}; }
+// EFLAGS bits a task switch or an IRET at CPL 0 loads (the defined ones through ID).
+inline constexpr uint64_t kEflagsLoadable = 0x3F7FD7;
 // PAE paging: loads the four PDPTE registers from the PDPT at cr3; #GP(0) for reserved bits
 // (SDM Vol. 3 4.4.1).
 Exec load_pdptes(Cpu& c, uint64_t cr3);

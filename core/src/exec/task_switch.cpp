@@ -2,8 +2,6 @@
 // "16-Bit Task-State Segment"): JMP or CALL to a TSS descriptor or task gate, an interrupt or
 // exception through a task gate, and IRET with EFLAGS.NT. Legacy protected mode only (IA-32e
 // mode has no task switching).
-#include <cstdio>
-
 #include "system.h"
 
 namespace vp {
@@ -69,14 +67,6 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
     for (unsigned k = 0; k < 26; ++k)
       if (Exec r = tss_read(c, tss.base + 4 * k, 4, nt[k]); r != Exec::Ok) return r;
   }
-  // Virtual-8086 mode is not modelled (docs/cpu-model.md): a switch to a task whose EFLAGS.VM
-  // is 1 is refused before anything changes, as IRET to it is, rather than run wrongly.
-  if (!new16 && (nt[9] & rf::VM)) {
-    char msg[96];
-    std::snprintf(msg, sizeof msg, "task switch to a virtual-8086-mode task (TSS selector %04XH) is not supported", sel);
-    c.log_msg(msg);
-    return c.gp(0);
-  }
   const SegmentReg old_tr = c.s.tr;
   const bool old16 = !(ar::type(old_tr.ar) & 8);
   // Save the old task (SDM 7.3 step 8) in its TSS's format: EIP is the next instruction, or
@@ -123,7 +113,7 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
   // Past the commit point a fault belongs to the new task, at its first instruction (SDM
   // 7.3 step 12, Table 7-1): that is where the run loop puts RIP back for it.
   c.insn_rip = nt[8];
-  c.s.rflags = (new_flags & 0x3F7FD7) | rf::kFixed1;
+  c.s.rflags = (new_flags & kEflagsLoadable) | rf::kFixed1;
   // From a 16-bit TSS the upper halves of the registers are "modified and not maintained"
   // (7.6): Vanderpool zero-extends, as it does EIP and EFLAGS (docs/cpu-model.md).
   for (unsigned k = 0; k < 8; ++k) c.s.regs[k] = nt[10 + k] & 0xFFFFFFFFull;
@@ -140,6 +130,18 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
     // A not-present LDT is #TS here, not #NP (SDM "Interrupt 11", Table 7-1).
     if ((l.ar & ar::S) || ar::type(l.ar) != 2 || !(l.ar & ar::P)) return c.raise(kTS, ldt & 0xFFFC);
     c.s.ldtr = l;
+  }
+  if (!new16 && (c.s.rflags & rf::VM)) {
+    // A virtual-8086-mode task: its segment registers are loaded real-mode style, CPL 3
+    // (SDM 7.3 step 12, 20.2.5).
+    for (uint8_t sr : {ES, CS, SS, DS, FS, GS}) c.s.seg[sr] = v86_segment(sels[sr]);
+    c.s.cpl = 3;
+    c.update_mode();
+    if (c.s.rip() > 0xFFFF) return c.gp(0);
+    if (has_err)
+      if (Exec r = push_value(c, 4, err); r != Exec::Ok) return r;  // a doubleword: 32-bit TSS
+    c.next_check = 0;
+    return Exec::Ok;
   }
   // CS decides the new CPL.
   const uint16_t cs_sel = sels[CS];
