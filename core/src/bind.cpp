@@ -42,7 +42,7 @@ uint8_t cost_of(const Insn& i) {
 
 void bind(Insn& i) {
   i.fn = nullptr;
-  if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_bmi(i) || bind_system(i) || bind_move(i) ||
+  if (bind_alu(i) || bind_muldiv(i) || bind_shift(i) || bind_bits(i) || bind_bmi(i) || bind_system(i) || bind_descriptor_queries(i) || bind_move(i) ||
       bind_stack(i) || bind_branch(i) || bind_string(i) || bind_sse(i) || bind_x87(i) || bind_xsave(i) ||
       bind_fast_syscall(i) || bind_vmx(i)) {
     i.cost = cost_of(i);

@@ -12,6 +12,7 @@ bool bind_muldiv(Insn& i);
 bool bind_shift(Insn& i);
 bool bind_bits(Insn& i);
 bool bind_bmi(Insn& i);
+bool bind_descriptor_queries(Insn& i);
 bool bind_move(Insn& i);
 bool bind_stack(Insn& i);
 bool bind_branch(Insn& i);
