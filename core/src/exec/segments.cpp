@@ -52,12 +52,15 @@ Exec switch_to_inner_stack(Cpu& c, unsigned new_cpl, unsigned ist, uint32_t ext,
     c.s.regs[4] = align16 ? nsp & ~0xFull : nsp;  // interrupts align it (SDM 6.14.2)
     return Exec::Ok;
   }
-  // 32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n.
-  const uint32_t o = 4 + 8 * new_cpl;
-  if (o + 5 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | ext);
+  // 32-bit TSS: ESPn at 4 + 8n, SSn at 8 + 8n; 16-bit TSS (types 1, 3): SPn at 2 + 4n, SSn
+  // at 4 + 4n (SDM 7.2.1, 7.6; INT n and CALL pseudocode).
+  const bool tss16 = !(ar::type(c.s.tr.ar) & 8);
+  const unsigned width = tss16 ? 2 : 4;
+  const uint32_t o = tss16 ? 2 + 4 * new_cpl : 4 + 8 * new_cpl;
+  if (o + width + 1 > c.s.tr.limit) return c.raise(kTS, (c.s.tr.sel & 0xFFFC) | ext);
   if (Exec r = translate(c, c.s.tr.base + o, Access::Read, pa, true); r != Exec::Ok) return r;
-  const uint64_t nesp = c.mem.read(pa, 4);
-  const uint16_t nss = static_cast<uint16_t>(c.mem.read(pa + 4, 2));
+  const uint64_t nesp = c.mem.read(pa, width);
+  const uint16_t nss = static_cast<uint16_t>(c.mem.read(pa + width, 2));
   const uint8_t save_cpl = c.s.cpl;
   c.s.cpl = static_cast<uint8_t>(new_cpl);
   if (Exec r = load_data_segment(c, SS, nss); r != Exec::Ok) {

@@ -272,7 +272,9 @@ Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
   }
   SegmentReg s = descriptor_to_segment(sel, d, hi);
   const uint32_t t = ar::type(s.ar);
-  if ((s.ar & ar::S) || t != (ltr ? 9u : 2u)) return c.gp(sel & 0xFFFC);
+  // LTR takes an available TSS: 32-bit (type 9) or, outside IA-32e mode, 16-bit (type 1).
+  const bool type_ok = ltr ? t == 9 || (t == 1 && !(c.s.efer & efer::LMA)) : t == 2;
+  if ((s.ar & ar::S) || !type_ok) return c.gp(sel & 0xFFFC);
   if (!(s.ar & ar::P)) return c.raise(kNP, sel & 0xFFFC);
   if (ltr) {
     s.ar |= 2;  // busy
