@@ -26,10 +26,16 @@ Exec find_descriptor(Cpu& c, uint16_t sel, bool& found, uint64_t& d) {
   const uint32_t limit = ldt ? c.s.ldtr.limit : c.s.gdtr.limit;
   if ((sel | 7u) > limit) return Exec::Ok;
   uint64_t la = base + (sel & ~7u), pa;
-  if (!c.long64) la &= 0xFFFFFFFF;
+  if (!(c.s.efer & efer::LMA)) la &= 0xFFFFFFFF;  // descriptor tables have 64-bit bases in IA-32e mode
   if (Exec r = translate(c, la, Access::Read, pa, true); r != Exec::Ok) return r;  // implicit supervisor
   d = c.mem.read(pa, 8);
-  if ((c.s.efer & efer::LMA) && !((d >> 44) & 1) && (sel | 7u) + 8 > limit) return Exec::Ok;
+  if ((c.s.efer & efer::LMA) && !((d >> 44) & 1)) {
+    // A 16-byte system descriptor: its upper half must be within the limit, with bits 12:8
+    // of its upper doubleword (where a type would be) 0 (SDM 3.5, LSL's IA-32e type table).
+    if ((sel | 7u) + 8 > limit) return Exec::Ok;
+    if (Exec r = translate(c, la + 8, Access::Read, pa, true); r != Exec::Ok) return r;
+    if ((c.mem.read(pa, 8) >> 40) & 0x1F) return Exec::Ok;
+  }
   found = true;
   return Exec::Ok;
 }

@@ -23,7 +23,7 @@ Exec read_descriptor(Cpu& c, uint16_t sel, uint64_t& desc, uint8_t fault_vec) {
   const uint32_t limit = ldt ? c.s.ldtr.limit : c.s.gdtr.limit;
   if ((ldt && (c.s.ldtr.ar & ar::Unusable)) || (sel | 7u) > limit) return c.raise(fault_vec, sel & 0xFFFC);
   uint64_t la = base + (sel & ~7u);
-  if (!c.long64) la &= 0xFFFFFFFF;
+  if (!(c.s.efer & efer::LMA)) la &= 0xFFFFFFFF;  // descriptor tables have 64-bit bases in IA-32e mode
   // Descriptor-table reads are implicit supervisor accesses (SDM Vol. 3 4.6.1).
   uint64_t pa;
   if (Exec r = translate(c, la, Access::Read, pa, true); r != Exec::Ok) return r;
