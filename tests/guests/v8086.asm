@@ -236,7 +236,7 @@ bits 16
 
 v86_code:
     mov   si, s_v86
-    call  puts16
+    call  puts
     mov   ax, 0x1234
     mov   es, ax
     mov   al, [es:0x0010]               ; linear 12350h
@@ -299,13 +299,13 @@ v86_code:
     iret
 .after_iret:
     mov   si, s_iret
-    call  puts16
+    call  puts
     ; far JMP, CALL, RETF: real-mode style
     jmp   0x0000:.far1
 .far1:
     call  0x0000:far_sub
     mov   si, s_far
-    call  puts16
+    call  puts
     mov   ax, cs
     call  hex16
     mov   al, 10
@@ -318,32 +318,8 @@ far_sub:
 v86_task:                               ; CS 0, SS = DS = ES = FS = GS = 0700h, SP 0800h
     int   0x43
 
-; 16-bit output (DS = 0): puts16 SI, hex8 AL, hex16 AX
-puts16:
-    lodsb
-    test  al, al
-    jz    .r
-    out   0xe9, al
-    jmp   puts16
-.r: ret
-hex16:
-    push  ax
-    mov   al, ah
-    call  hex8
-    pop   ax
-hex8:
-    push  ax
-    shr   al, 4
-    call  .nib
-    pop   ax
-    and   al, 0x0f
-.nib:
-    add   al, '0'
-    cmp   al, '9'
-    jbe   .o
-    add   al, 7
-.o: out   0xe9, al
-    ret
+; 16-bit output (DS = 0): puts SI, hex8 AL, hex16 AX
+%include "include/real16.inc"
 bits 32
 
 s_v86:   db "v86: linear 12350h, sp ", 0

@@ -40,6 +40,14 @@ Exec find_descriptor(Cpu& c, uint16_t sel, bool& found, uint64_t& d) {
   return Exec::Ok;
 }
 
+// The selector in operand k and its descriptor: the start of all four. #UD outside protected
+// mode and in virtual-8086 mode.
+Exec query(Cpu& c, const Insn& i, unsigned k, uint16_t& sel, bool& found, uint64_t& d) {
+  if (!queries_allowed(c)) return c.ud();
+  if (Exec r = read_op(c, i, k, sel); r != Exec::Ok) return r;
+  return find_descriptor(c, sel, found, d);
+}
+
 // The privilege rule of all four: a conforming code segment passes; anything else needs
 // DPL >= CPL and DPL >= RPL.
 inline bool privilege_ok(const Cpu& c, uint16_t sel, uint64_t d) {
@@ -62,12 +70,10 @@ bool lar_type_ok(const Cpu& c, unsigned type, bool lsl) {
 // destination). LSL: the limit in bytes (expanded by G). The destination changes only when
 // ZF = 1; a 32-bit one is then zero-extended.
 template <bool LSL> Exec exec_lar_lsl(Cpu& c, const Insn& i) {
-  if (!queries_allowed(c)) return c.ud();
   uint16_t sel;
-  if (Exec r = read_op(c, i, 1, sel); r != Exec::Ok) return r;
   bool found;
   uint64_t d = 0;
-  if (Exec r = find_descriptor(c, sel, found, d); r != Exec::Ok) return r;
+  if (Exec r = query(c, i, 1, sel, found, d); r != Exec::Ok) return r;
   const bool system = !((d >> 44) & 1);
   const bool ok = found && privilege_ok(c, sel, d) && (!system || lar_type_ok(c, (d >> 40) & 0xF, LSL));
   set_zf(c, ok);
@@ -86,12 +92,10 @@ template <bool LSL> Exec exec_lar_lsl(Cpu& c, const Insn& i) {
 // VERR / VERW: ZF = 1 when the segment could be read (a data segment or a readable code
 // segment) or written (a writable data segment) at this CPL and RPL.
 template <bool WRITE> Exec exec_verr_verw(Cpu& c, const Insn& i) {
-  if (!queries_allowed(c)) return c.ud();
   uint16_t sel;
-  if (Exec r = read_op(c, i, 0, sel); r != Exec::Ok) return r;
   bool found;
   uint64_t d = 0;
-  if (Exec r = find_descriptor(c, sel, found, d); r != Exec::Ok) return r;
+  if (Exec r = query(c, i, 0, sel, found, d); r != Exec::Ok) return r;
   const bool segment = (d >> 44) & 1, code = (d >> 43) & 1, rw = (d >> 41) & 1;
   const bool usable = WRITE ? !code && rw : !code || rw;
   set_zf(c, found && segment && usable && privilege_ok(c, sel, d));
