@@ -153,7 +153,7 @@ Exec deliver_protected(Delivery& d) {
   if (!lm && !gate32) target &= 0xFFFF;
   // Leaving virtual-8086 mode, the data segment registers become null (unusable).
   if (from_v86)
-    for (uint8_t sr : {ES, DS, FS, GS}) c.s.seg[sr] = SegmentReg{0, 0, 0, ar::Unusable};
+    for (uint8_t sr : {ES, DS, FS, GS}) c.s.seg[sr] = null_segment();
   set_accessed(c, sel, desc);
   cs.sel = static_cast<uint16_t>((sel & 0xFFFC) | new_cpl);
   cs.ar |= 1;

@@ -10,9 +10,6 @@ namespace {
 // VEX-encoded instructions are #UD in real-address and virtual-8086 mode (SDM Vol. 2 2.3).
 inline bool vex_allowed(const Cpu& c) { return (c.s.cr0 & cr0::PE) && !(c.s.rflags & rf::VM); }
 
-// Operand k as an unsigned T: a register or memory.
-template <class T> inline Exec src(Cpu& c, const Insn& i, unsigned k, T& v) { return read_op(c, i, k, v); }
-
 inline void set_dst(Cpu& c, const Insn& i, unsigned k, uint64_t v) { set_reg_sized(c, i.op[k].reg, i.osz, v); }
 
 // Flags: `zs` sets ZF and SF from the result; CF as given; OF cleared. AF and PF, undefined,
@@ -35,15 +32,15 @@ template <Op OP> struct Bmi {
       // BZHI, SARX/SHLX/SHRX r, r/m, vvvv; BLS* vvvv, r/m; RORX r, r/m, imm8.
       switch (OP) {
         case Op::Blsi: case Op::Blsmsk: case Op::Blsr:
-          if (Exec r = src(c, i, 1, a); r != Exec::Ok) return r;
+          if (Exec r = read_op(c, i, 1, a); r != Exec::Ok) return r;
           break;
         case Op::Rorx:
-          if (Exec r = src(c, i, 1, a); r != Exec::Ok) return r;
+          if (Exec r = read_op(c, i, 1, a); r != Exec::Ok) return r;
           b = static_cast<T>(i.imm);
           break;
         default:
-          if (Exec r = src(c, i, 1, a); r != Exec::Ok) return r;
-          if (Exec r = src(c, i, 2, b); r != Exec::Ok) return r;
+          if (Exec r = read_op(c, i, 1, a); r != Exec::Ok) return r;
+          if (Exec r = read_op(c, i, 2, b); r != Exec::Ok) return r;
           break;
       }
       T r = 0;

@@ -75,7 +75,7 @@ Exec soft(Cpu& c, uint8_t vector, Cpu::EventKind kind) {
 }
 Exec exec_int(Cpu& c, const Insn& i) {
   // INT n (not INT3, INTO or INT1) is IOPL-sensitive in virtual-8086 mode (SDM INT n).
-  if (v86_mode(c) && ((c.s.rflags >> 12) & 3) < 3) return c.gp(0);
+  if (v86_iopl_fault(c)) return c.gp(0);
   return soft(c, static_cast<uint8_t>(i.imm), Cpu::EventKind::Software);
 }
 Exec exec_int3(Cpu& c, const Insn&) { return soft(c, kBP, Cpu::EventKind::Software); }

@@ -82,8 +82,6 @@ Exec check_stack_room(Cpu& c, unsigned bytes, uint16_t ss_sel, uint32_t ext) {
   return c.raise(kSS, (ss_sel & 0xFFFC) | ext);
 }
 
-static SegmentReg null_segment(uint16_t sel) { return SegmentReg{sel, 0, 0, ar::Unusable}; }
-
 Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel) {
   if (!(c.s.cr0 & cr0::PE)) {
     // Real mode: only the selector and base change (SDM Vol. 3 20.1.1).

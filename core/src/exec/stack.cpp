@@ -44,10 +44,6 @@ Exec exec_pop(Cpu& c, const Insn& i) {
   return r;
 }
 
-// PUSHF and POPF are IOPL-sensitive in virtual-8086 mode: #GP(0) when IOPL < 3 (SDM PUSHF,
-// POPF; no VME).
-inline bool v86_iopl_fault(const Cpu& c) { return v86_mode(c) && ((c.s.rflags >> 12) & 3) < 3; }
-
 Exec exec_pushf(Cpu& c, const Insn& i) {
   if (v86_iopl_fault(c)) return c.gp(0);
   // VM and RF are stored as 0 (SDM PUSHF).

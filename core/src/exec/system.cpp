@@ -41,8 +41,6 @@ Exec need_cpl0(Cpu& c) { return c.s.cpl == 0 ? Exec::Ok : c.gp(0); }
 
 // --- control registers (SDM MOV—Move to/from Control Registers; Vol. 3 2.5) --------------
 
-
-
 // In VMX operation CR0 and CR4 must keep the IA32_VMX_CRn_FIXED0/1 bits: CLTS, LMSW and
 // MOV CR that would break them raise #GP(0) (SDM Vol. 3C "Restrictions on VMX Operation").
 bool vmx_fixed_bits_violated(const Cpu& c, unsigned cr, uint64_t v) {
@@ -259,7 +257,7 @@ Exec exec_lldt_ltr(Cpu& c, const Insn& i) {
   if (Exec r = read_op(c, i, 0, sel); r != Exec::Ok) return r;
   if ((sel & 0xFFFC) == 0) {
     if (ltr) return c.gp(0);
-    c.s.ldtr = SegmentReg{sel, 0, 0, ar::Unusable};
+    c.s.ldtr = null_segment(sel);
     return Exec::Ok;
   }
   if (sel & 4) return c.gp(sel & 0xFFFC);
@@ -352,10 +350,11 @@ constexpr uint64_t kMtrrCapValue = kMtrrVariableCount | (1u << 8) | (1u << 10);
 constexpr uint32_t kMtrrFixed[11] = {0x250, 0x258, 0x259, 0x268, 0x269, 0x26A, 0x26B, 0x26C, 0x26D, 0x26E, 0x26F};
 
 bool mtrr_type_valid(uint64_t t) { return t == 0 || t == 1 || t == 4 || t == 5 || t == 6; }
+bool variable_mtrr(uint32_t msr) { return msr >= kMtrrPhysBase0 && msr < kMtrrPhysBase0 + 2 * kMtrrVariableCount; }
 
 // The MTRR that msr names, or nullptr.
 uint64_t* mtrr_slot(Cpu& c, uint32_t msr) {
-  if (msr >= kMtrrPhysBase0 && msr < kMtrrPhysBase0 + 2 * kMtrrVariableCount) return &c.s.mtrr_var[msr - kMtrrPhysBase0];
+  if (variable_mtrr(msr)) return &c.s.mtrr_var[msr - kMtrrPhysBase0];
   for (unsigned k = 0; k < 11; ++k)
     if (kMtrrFixed[k] == msr) return &c.s.mtrr_fix[k];
   return nullptr;
@@ -365,7 +364,7 @@ uint64_t* mtrr_slot(Cpu& c, uint32_t msr) {
 // (11.11.2.1-11.11.2.3), physical-address bits within MAXPHYADDR.
 bool mtrr_value_valid(const Cpu& c, uint32_t msr, uint64_t v) {
   const uint64_t addr = ((1ull << c.model.maxphyaddr) - 1) & ~0xFFFull;
-  if (msr >= kMtrrPhysBase0 && msr < kMtrrPhysBase0 + 2 * kMtrrVariableCount) {
+  if (variable_mtrr(msr)) {
     if ((msr - kMtrrPhysBase0) % 2 == 0) return mtrr_type_valid(v & 0xFF) && !(v & ~(addr | 0xFF));  // PHYSBASE
     return !(v & ~(addr | (1u << 11)));                                                           // PHYSMASK
   }
@@ -764,8 +763,7 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
     if (Exec r = peek_stack(c, n, 2 * n, fl); r != Exec::Ok) return r;
   const unsigned words = iret ? 3 : 2;
   const bool v86 = v86_mode(c);
-  // IRET in virtual-8086 mode is IOPL-sensitive (SDM IRET: #GP(0) when IOPL < 3, without VME).
-  if (v86 && iret && ((c.s.rflags >> 12) & 3) < 3) return c.gp(0);
+  if (iret && v86_iopl_fault(c)) return c.gp(0);  // (SDM IRET)
   if (!(c.s.cr0 & cr0::PE) || v86) {
     // Real-address and virtual-8086 mode: CS:IP (and FLAGS) from the stack. In virtual-8086
     // mode IP stays within the segment and POPF rules keep IOPL and VM (write_flags at CPL 3).
@@ -850,7 +848,7 @@ Exec return_far(Cpu& c, unsigned osz, uint64_t extra, bool iret) {
       for (uint8_t sr : {ES, DS, FS, GS}) {
         const SegmentReg& sg = c.s.seg[sr];
         const bool conforming_code = (sg.ar & 8) && (sg.ar & 4);
-        if (!(sg.ar & ar::Unusable) && !conforming_code && ar::dpl(sg.ar) < rpl) c.s.seg[sr] = SegmentReg{0, 0, 0, ar::Unusable};
+        if (!(sg.ar & ar::Unusable) && !conforming_code && ar::dpl(sg.ar) < rpl) c.s.seg[sr] = null_segment();
       }
   } else {
     set_sp(c, c.s.regs[4] + words * n + extra);

@@ -18,6 +18,12 @@ Exec load_data_segment(Cpu& c, uint8_t seg, uint16_t sel);
 // virtual-8086 guests, SDM 26.3.1.2).
 inline bool v86_mode(const Cpu& c) { return (c.s.rflags & rf::VM) && (c.s.cr0 & cr0::PE); }
 inline SegmentReg v86_segment(uint16_t sel) { return SegmentReg{sel, uint64_t{sel} << 4, 0xFFFF, 0xF3}; }
+// PUSHF, POPF, INT n and IRET are IOPL-sensitive in virtual-8086 mode: #GP(0) below IOPL 3
+// (SDM 20.2.7; no virtual-mode extensions). CLI and STI get the same from io_privileged, as
+// CPL is 3 there.
+inline bool v86_iopl_fault(const Cpu& c) { return v86_mode(c) && ((c.s.rflags >> 12) & 3) < 3; }
+// A null (unusable) segment register holding `sel`.
+inline SegmentReg null_segment(uint16_t sel = 0) { return SegmentReg{sel, 0, 0, ar::Unusable}; }
 // EFLAGS bits a task switch or an IRET at CPL 0 loads (the defined ones through ID).
 inline constexpr uint64_t kEflagsLoadable = 0x3F7FD7;
 // PAE paging: loads the four PDPTE registers from the PDPT at cr3; #GP(0) for reserved bits

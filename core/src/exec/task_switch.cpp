@@ -122,7 +122,7 @@ Exec task_switch(Cpu& c, uint16_t sel, uint64_t desc, TaskSource src, bool has_e
   const uint16_t ldt = static_cast<uint16_t>(nt[24]);
   // LDTR first (segment selectors may point into it).
   if ((ldt & 0xFFFC) == 0) {
-    c.s.ldtr = SegmentReg{ldt, 0, 0, ar::Unusable};
+    c.s.ldtr = null_segment(ldt);
   } else {
     uint64_t ld;
     if ((ldt & 4) || read_descriptor(c, ldt, ld, kTS) != Exec::Ok) return c.raise(kTS, ldt & 0xFFFC);

@@ -39,6 +39,21 @@ Exec store(Cpu& c, uint64_t la, const uint8_t* area, Range r) {
   return Exec::Ok;
 }
 
+// The ranges an instruction writes, checked all before the first is written, so a fault
+// leaves the area unchanged.
+struct Parts {
+  Range r[5];
+  unsigned n = 0;
+  void add(Range x) { r[n++] = x; }
+};
+Exec store_parts(Cpu& c, uint64_t la, const uint8_t* area, const Parts& p) {
+  for (unsigned k = 0; k < p.n; ++k)
+    if (Exec e = probe(c, la, p.r[k]); e != Exec::Ok) return e;
+  for (unsigned k = 0; k < p.n; ++k)
+    if (Exec e = store(c, la, area, p.r[k]); e != Exec::Ok) return e;
+  return Exec::Ok;
+}
+
 Exec load(Cpu& c, uint64_t la, uint8_t* area, Range r) {
   for (unsigned k = r.off; k < r.off + r.len; k += 8) {
     uint64_t q;
@@ -235,31 +250,22 @@ Exec exec_xsave(Cpu& c, const Insn& i) {
   header[0] = compact ? saved : (header[0] & ~rfbm_) | inuse;
   header[1] = rfbm_ | kCompacted;
   std::memcpy(a + kHeader, header, 16);
-  const Range hdr{kHeader, compact ? 16u : 8u};
-  // Every byte the instruction writes is checked first, so a fault leaves the area unchanged.
-  if (Exec r = probe(c, la, hdr); r != Exec::Ok) return r;
-  if (saved & 1) {
-    if (Exec r = probe(c, la, kX87Lo); r != Exec::Ok) return r;
-    if (Exec r = probe(c, la, kX87Hi); r != Exec::Ok) return r;
-  }
-  if (mxcsr)
-    if (Exec r = probe(c, la, kMxcsr); r != Exec::Ok) return r;
-  if (saved & 2)
-    if (Exec r = probe(c, la, xmm_range(c)); r != Exec::Ok) return r;
+  Parts parts;
+  parts.add({kHeader, compact ? 16u : 8u});
   if (saved & 1) {
     put_x87(c, a, wide_format(i));
-    if (Exec r = store(c, la, a, kX87Lo); r != Exec::Ok) return r;
-    if (Exec r = store(c, la, a, kX87Hi); r != Exec::Ok) return r;
+    parts.add(kX87Lo);
+    parts.add(kX87Hi);
   }
   if (mxcsr) {
     put_mxcsr(c, a);
-    if (Exec r = store(c, la, a, kMxcsr); r != Exec::Ok) return r;
+    parts.add(kMxcsr);
   }
   if (saved & 2) {
     put_xmm(c, a);
-    if (Exec r = store(c, la, a, xmm_range(c)); r != Exec::Ok) return r;
+    parts.add(xmm_range(c));
   }
-  return store(c, la, a, hdr);
+  return store_parts(c, la, a, parts);
 }
 
 // XRSTOR (Vol. 2 XRSTOR, Vol. 1 13.8): the header decides the form (XCOMP_BV[63]); every #GP
